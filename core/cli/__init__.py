@@ -1,0 +1,1 @@
+"""The ``t2f`` command line: a thin face on the core API."""

@@ -1,0 +1,246 @@
+"""Configuration dataclasses for the model and for training, with exact JSON round trips.
+
+Configs are frozen: a run's resolved config is saved once in its run folder and is the single
+source of truth when the run resumes or when its model is loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Build a dataclass from a dict, refusing unknown keys (catches typos and wrong files)."""
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(names)
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields: {', '.join(sorted(unknown))}")
+    values = {}
+    for key, value in data.items():
+        values[key] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Architecture of the text encoder, conditioning augmentation and both GAN networks."""
+
+    resolution: int = 64
+    #: Channels of each block from 4×4 up to ``resolution`` (one entry per resolution).
+    channels: tuple[int, ...] = (256, 256, 128, 64, 32)
+    ca_dim: int = 64
+    noise_dim: int = 64
+    vocab_size: int = 1000
+    max_tokens: int = 64
+    embedding_dim: int = 128
+    text_hidden: int = 256
+    text_layers: int = 2
+    #: Projection width of the text embedding inside the discriminator.
+    d_text_dim: int = 128
+    mbstd_group: int = 4
+
+    def __post_init__(self) -> None:
+        if self.resolution < 16 or self.resolution > 256 or self.resolution & (self.resolution - 1):
+            raise ValueError(f"resolution must be a power of two from 16 to 256, got {self.resolution}")
+        if len(self.channels) != self.depths:
+            raise ValueError(
+                f"channels needs one width per resolution 4..{self.resolution} "
+                f"({self.depths} entries), got {len(self.channels)}"
+            )
+        if any(c <= 0 for c in self.channels):
+            raise ValueError("channel widths must be positive")
+        for name in ("ca_dim", "noise_dim", "vocab_size", "max_tokens", "embedding_dim",
+                     "text_hidden", "text_layers", "d_text_dim", "mbstd_group"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+
+    @property
+    def depths(self) -> int:
+        """Number of resolutions the networks grow through (4×4 is depth 0)."""
+        return int(math.log2(self.resolution)) - 1
+
+    @property
+    def latent_dim(self) -> int:
+        """Size of the generator input ``[ĉ ; z]``."""
+        return self.ca_dim + self.noise_dim
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        return _from_dict(cls, data)
+
+
+def default_channels(resolution: int, base: int = 256, minimum: int = 16) -> tuple[int, ...]:
+    """ProGAN-style widths: ``base`` at 4 and 8, halving each resolution after, never below ``minimum``."""
+    depths = int(math.log2(resolution)) - 1
+    return tuple(max(minimum, base >> max(0, d - 1)) for d in range(depths))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The progressive schedule, optimisation and bookkeeping of a training run."""
+
+    #: Images shown at each depth (one entry per resolution, 4×4 first).
+    stage_images: tuple[int, ...] = (40_000, 80_000, 120_000, 160_000, 300_000)
+    #: Batch size at each depth.
+    batch_sizes: tuple[int, ...] = (64, 64, 32, 32, 32)
+    #: Fraction of each stage (after the first) spent fading the new block in.
+    fade_fraction: float = 0.5
+    lr: float = 0.001
+    betas: tuple[float, float] = (0.0, 0.99)
+    gp_weight: float = 10.0
+    drift_weight: float = 0.001
+    kl_weight: float = 1.0
+    mismatch_weight: float = 1.0
+    #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
+    gp_every: int = 1
+    ema_beta: float = 0.999
+    #: Probability of training on an empty caption, so "no description" has a learned meaning.
+    empty_caption_prob: float = 0.05
+    seed: int = 0
+    log_every: int = 10
+    sample_every: int = 200
+    checkpoint_every: int = 1000
+    keep_checkpoints: int = 3
+    sample_count: int = 16
+    #: Stop after this many consecutive non-finite steps.
+    max_bad_steps: int = 10
+    #: "auto", "cpu", "cuda", "cuda:1", "mps".
+    device: str = "auto"
+    #: "off", "bf16" or "fp16" (CUDA only; ignored on CPU).
+    mixed_precision: str = "bf16"
+    #: Data loader worker processes (0 = load in the training thread).
+    num_workers: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.stage_images) != len(self.batch_sizes):
+            raise ValueError("stage_images and batch_sizes need one entry per stage each")
+        if any(n <= 0 for n in self.stage_images) or any(b <= 0 for b in self.batch_sizes):
+            raise ValueError("stage lengths and batch sizes must be positive")
+        if not 0.0 <= self.fade_fraction <= 1.0:
+            raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
+        if self.gp_every < 1:
+            raise ValueError("gp_every must be at least 1")
+        if self.mixed_precision not in ("off", "bf16", "fp16"):
+            raise ValueError(f"mixed_precision must be off, bf16 or fp16, got {self.mixed_precision!r}")
+        if not 0.0 <= self.ema_beta < 1.0:
+            raise ValueError("ema_beta must be in [0, 1)")
+
+    @property
+    def total_images(self) -> int:
+        return sum(self.stage_images)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where training data comes from: ``"synthetic"`` (embedded faces) or a folder path."""
+
+    source: str = "synthetic"
+    #: Number of synthetic images (ignored for folders).
+    synthetic_count: int = 20_000
+    synthetic_seed: int = 0
+    cache_dir: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DataConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything a run needs; saved as the run folder's ``config.json``."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+
+    def __post_init__(self) -> None:
+        if len(self.train.stage_images) != self.model.depths:
+            raise ValueError(
+                f"the schedule has {len(self.train.stage_images)} stages but resolution "
+                f"{self.model.resolution} needs {self.model.depths} (4×4 … {self.model.resolution}×"
+                f"{self.model.resolution})"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model.to_dict(), "train": self.train.to_dict(), "data": self.data.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        unknown = set(data) - {"model", "train", "data"}
+        if unknown:
+            raise ValueError(f"unknown RunConfig sections: {', '.join(sorted(unknown))}")
+        return cls(
+            model=ModelConfig.from_dict(data.get("model", {})),
+            train=TrainConfig.from_dict(data.get("train", {})),
+            data=DataConfig.from_dict(data.get("data", {})),
+        )
+
+    def save(self, path: str | Path) -> None:
+        from core.io import atomic_write_text
+
+        atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> RunConfig:
+        from core.io import read_json
+
+        return cls.from_dict(read_json(Path(path)))
+
+    def replace(self, **sections: Any) -> RunConfig:
+        return dataclasses.replace(self, **sections)
+
+
+def preset(name: str, resolution: int | None = None) -> RunConfig:
+    """Named configurations: ``tiny`` (a CPU demo in minutes), ``default`` (64×64) and ``t2f``.
+
+    ``t2f`` follows the article: 85 % of each stage fading in, and a wider generator.
+    """
+    if name == "tiny":
+        res = resolution or 32
+        depths = int(math.log2(res)) - 1
+        model = ModelConfig(resolution=res, channels=default_channels(res, base=64, minimum=16),
+                            ca_dim=32, noise_dim=32, vocab_size=300, embedding_dim=32,
+                            text_hidden=64, text_layers=1, d_text_dim=32)
+        train = TrainConfig(stage_images=(2_000,) * depths, batch_sizes=(16,) * depths,
+                            fade_fraction=0.5, log_every=5, sample_every=50, checkpoint_every=200,
+                            sample_count=8, gp_every=4)
+        return RunConfig(model, train, DataConfig(synthetic_count=1000))
+    if name == "default":
+        res = resolution or 64
+        depths = int(math.log2(res)) - 1
+        model = ModelConfig(resolution=res, channels=default_channels(res, base=256, minimum=32))
+        stage = tuple([60_000] + [120_000] * (depths - 1))
+        train = TrainConfig(stage_images=stage, batch_sizes=(32,) * depths, gp_every=4)
+        return RunConfig(model, train, DataConfig())
+    if name == "t2f":
+        res = resolution or 64
+        depths = int(math.log2(res)) - 1
+        model = ModelConfig(resolution=res, channels=default_channels(res, base=512, minimum=64),
+                            ca_dim=256, noise_dim=256)
+        train = TrainConfig(stage_images=(200_000,) * depths, batch_sizes=(32,) * depths,
+                            fade_fraction=0.85, gp_every=1)
+        return RunConfig(model, train, DataConfig())
+    raise ValueError(f"unknown preset {name!r}; choose tiny, default or t2f")
+
+
+PRESETS = ("tiny", "default", "t2f")

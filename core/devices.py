@@ -1,0 +1,34 @@
+"""Device choice: CUDA, then Apple's MPS, then the CPU — or whatever the user asked for."""
+
+from __future__ import annotations
+
+import torch
+
+
+def available_devices() -> list[str]:
+    """The device names usable on this machine, best first (always ends with ``cpu``)."""
+    names = [f"cuda:{i}" if torch.cuda.device_count() > 1 else "cuda" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        names.append("mps")
+    return names + ["cpu"]
+
+
+def resolve_device(name: str | torch.device = "auto") -> torch.device:
+    """``"auto"`` → the best available device; other names are checked to exist here."""
+    if isinstance(name, torch.device):
+        return name
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        return torch.device(available_devices()[0])
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"unknown device {name!r}; choose auto, cpu, cuda or mps") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("CUDA was requested but no CUDA GPU is available")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"{name} requested but only {torch.cuda.device_count()} CUDA device(s) exist")
+    if device.type == "mps" and name not in available_devices():
+        raise ValueError("MPS was requested but is not available")
+    return device

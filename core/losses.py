@@ -1,0 +1,70 @@
+"""T2F's losses: WGAN-GP with drift, the mismatched-text term, and the CA's KL term.
+
+The gradient penalty takes each sample's gradient norm over all of C×H×W. The original T2F code
+took the norm over channels only (one norm per pixel), which penalises a different and much
+weaker constraint than the 1-Lipschitz one WGAN-GP asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+Critic = Callable[[torch.Tensor], torch.Tensor]
+
+
+def derangement(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """A random permutation of ``0..n−1`` with no fixed point (n ≥ 2).
+
+    Shuffle, then give each position the caption of its successor in the shuffled cycle: a random
+    cyclic shift of a random order never maps an element to itself.
+    """
+    if n < 2:
+        raise ValueError("a derangement needs at least two elements")
+    order = torch.randperm(n, generator=generator)
+    shift = int(torch.randint(1, n, (1,), generator=generator))
+    result = torch.empty(n, dtype=torch.long)
+    result[order] = order.roll(-shift)
+    return result
+
+
+def gradient_penalty(critic: Critic, real: torch.Tensor, fake: torch.Tensor,
+                     mix: torch.Tensor, loss_scale: float = 1.0) -> torch.Tensor:
+    """Mean over the batch of ``(‖∇ₓ D(x̂)‖₂ − 1)²`` with x̂ = real + mix·(fake − real).
+
+    ``mix`` is ``B×1×1×1`` in [0, 1]; the norm of each sample is over all its C×H×W values.
+    ``loss_scale`` is fp16's gradient scale: scores are scaled before differentiating (so small
+    gradients survive fp16) and the gradient unscaled before its norm is taken.
+    """
+    mixed = (real + mix * (fake - real)).detach().requires_grad_(True)
+    scores = critic(mixed)
+    (grad,) = torch.autograd.grad(scores.sum() * loss_scale, mixed, create_graph=True)
+    grad = grad / loss_scale
+    norms = grad.flatten(1).norm(2, dim=1)
+    return (norms - 1.0).pow(2).mean()
+
+
+def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor,
+                       mismatched_scores: torch.Tensor | None, mismatch_weight: float = 1.0
+                       ) -> torch.Tensor:
+    """Wasserstein critic loss with the matching-aware term.
+
+    Real images with their own captions are "real"; generated images and real images with a
+    wrong caption are both "fake". With the mismatch term on, the fake side is the average of the
+    two so the critic's scale does not change when it is turned on.
+    """
+    fake_side = fake_scores.mean()
+    if mismatched_scores is not None and mismatch_weight > 0:
+        fake_side = (fake_side + mismatch_weight * mismatched_scores.mean()) / (1.0 + mismatch_weight)
+    return fake_side - real_scores.mean()
+
+
+def drift_penalty(real_scores: torch.Tensor) -> torch.Tensor:
+    """E[D(real)²]: keeps critic outputs near zero (ProGAN's ε_drift term, weighted by the caller)."""
+    return real_scores.pow(2).mean()
+
+
+def generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
+    """The generator wants high critic scores for its images with their own captions."""
+    return -fake_scores.mean()

@@ -1,0 +1,1 @@
+"""Progressive training: schedule, trainer and its events, checkpoints, the run folder."""

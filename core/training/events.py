@@ -1,0 +1,69 @@
+"""Events a :class:`~core.training.trainer.Trainer` emits to its callbacks.
+
+The CLI prints them; the desktop app turns them into Qt signals. They are plain frozen dataclasses
+so they can cross threads safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TrainingStarted:
+    run_dir: Path
+    resumed: bool
+    step: int
+    images_seen: int
+    total_images: int
+    dataset_summary: str
+    device: str
+
+
+@dataclass(frozen=True)
+class StepMetrics:
+    """One logged line of ``metrics.jsonl`` (averaged over the steps since the last one)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    stage: int
+    stages: int
+    resolution: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class SamplesSaved:
+    path: Path
+    step: int
+    images_seen: int
+
+
+@dataclass(frozen=True)
+class CheckpointSaved:
+    path: Path
+    step: int
+    images_seen: int
+
+
+@dataclass(frozen=True)
+class TrainingWarning:
+    message: str
+
+
+@dataclass(frozen=True)
+class TrainingFinished:
+    """``reason`` is ``"completed"``, ``"stopped"``, ``"max_steps"`` or ``"failed"``."""
+
+    reason: str
+    step: int
+    images_seen: int
+    message: str = ""
+
+
+Event = TrainingStarted | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished

@@ -1,0 +1,84 @@
+"""Where a progressive run stands, derived from one number: the images shown so far.
+
+Keeping the position a pure function of ``images_seen`` means a resumed run recovers its stage,
+fade-in α and batch size exactly, with nothing else to store or get out of step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from core.config import TrainConfig
+
+
+@dataclass(frozen=True)
+class Position:
+    """Stage (= depth), progress inside it, fade-in α and the batch size to use."""
+
+    stage: int
+    stages: int
+    images_in_stage: int
+    stage_length: int
+    alpha: float
+    batch_size: int
+    images_seen: int
+    total_images: int
+
+    @property
+    def resolution(self) -> int:
+        return 4 * 2**self.stage
+
+    @property
+    def finished(self) -> bool:
+        return self.images_seen >= self.total_images
+
+    @property
+    def stage_progress(self) -> float:
+        return min(1.0, self.images_in_stage / self.stage_length)
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.images_seen / self.total_images)
+
+
+def position(config: TrainConfig, images_seen: int) -> Position:
+    """The schedule position after ``images_seen`` images.
+
+    α rises linearly from 0 to 1 over the first ``fade_fraction`` of every stage except the
+    first (which has nothing to fade from), then stays at 1.
+    """
+    total = config.total_images
+    remaining = min(images_seen, total)
+    stage = 0
+    while stage < len(config.stage_images) - 1 and remaining >= config.stage_images[stage]:
+        remaining -= config.stage_images[stage]
+        stage += 1
+    length = config.stage_images[stage]
+    fade_images = config.fade_fraction * length
+    if stage == 0 or fade_images <= 0:
+        alpha = 1.0
+    else:
+        alpha = min(1.0, remaining / fade_images)
+    return Position(stage, len(config.stage_images), remaining, length, alpha,
+                    config.batch_sizes[stage], images_seen, total)
+
+
+def real_images_at(images: torch.Tensor, depth: int, alpha: float) -> torch.Tensor:
+    """Real images as the networks see them at ``depth`` with fade-in ``alpha``.
+
+    Downsampled by average pooling to the stage resolution and, during a fade-in, blended with the
+    upsampled previous resolution exactly as the generator blends its two outputs, so that real
+    and generated images the critic compares are made the same way.
+    """
+    target = 4 * 2**depth
+    size = images.shape[-1]
+    if size % target:
+        raise ValueError(f"images of size {size} cannot be pooled to {target}")
+    x = F.avg_pool2d(images, size // target) if size != target else images
+    if depth == 0 or alpha >= 1.0:
+        return x
+    previous = F.interpolate(F.avg_pool2d(x, 2), scale_factor=2.0, mode="nearest")
+    return torch.lerp(previous, x, float(alpha))

@@ -1,0 +1,517 @@
+"""The one training loop, used by the CLI, the desktop app and ``torchrun`` jobs alike.
+
+A :class:`Trainer` owns the networks, optimizers, schedule position and random state of one run,
+writes the run folder (see :mod:`core.training.rundir`) and reports through callbacks. Callers
+control it from any thread with :meth:`request_stop`, :meth:`pause` and :meth:`resume`; stopping
+always ends with a checkpoint, so a stopped run continues exactly where it left off.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from core.config import RunConfig
+from core.data.base import TextFaceDataset
+from core.devices import resolve_device
+from core.explore import save_grid
+from core.io import ModelFileError, atomic_write_text
+from core.losses import derangement, discriminator_loss, drift_penalty, generator_loss, gradient_penalty
+from core.model.conditioning import ConditioningAugmentation, kl_divergence
+from core.model.discriminator import Discriminator
+from core.model.t2f import T2F, ModelInfo, load_state_strict
+from core.text.tokenizer import Tokenizer
+from core.training import distributed as ddp
+from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
+                                      prune_checkpoints, sub_state, unflatten_optimizer)
+from core.training.events import (CheckpointSaved, Event, SamplesSaved, StageChanged, StepMetrics,
+                                  TrainingFinished, TrainingStarted, TrainingWarning)
+from core.training.rundir import RunDir
+from core.training.sampler import EpochSampler
+from core.training.schedule import Position, position, real_images_at
+
+Callback = Callable[[Event], None]
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on (too many bad steps, out of memory, disk full); the message says why."""
+
+
+class _Averages:
+    """Running sums of logged values between two metrics lines."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, **values: float) -> None:
+        for key, value in values.items():
+            self.sums[key] = self.sums.get(key, 0.0) + value
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+    def means(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in self.sums}
+
+
+class Trainer:
+    """Trains T2F progressively. Create with a config for a new run, or ``resume=True``."""
+
+    def __init__(self, run_dir: str | Path, config: RunConfig | None = None,
+                 dataset: TextFaceDataset | None = None, callbacks: Sequence[Callback] = (),
+                 resume: bool = False) -> None:
+        self.run = RunDir(Path(run_dir))
+        self.callbacks: list[Callback] = list(callbacks)
+        self.context = ddp.from_environment()
+        self._stop = threading.Event()
+        self._unpaused = threading.Event()
+        self._unpaused.set()
+        self.resumed = resume
+        if resume:
+            if not self.run.is_run():
+                raise FileNotFoundError(f"{self.run.root} is not a run folder (no config.json)")
+            config = RunConfig.load(self.run.config)
+        elif config is None:
+            raise ValueError("a new run needs a config")
+        elif self.run.is_run() and self.run.latest_checkpoint() is not None:
+            raise FileExistsError(f"{self.run.root} already holds a run; resume it or choose another folder")
+        self.config: RunConfig = config
+        self.dataset = dataset if dataset is not None else _open_dataset(config)
+        self.device = self._choose_device()
+        ddp.init_process_group(self.context, self.device)
+        if self.context.is_main:
+            self.run.create()
+        self.tokenizer = self._prepare_tokenizer()
+        self._build()
+        self.step = 0
+        self.images_seen = 0
+        self.bad_steps = 0
+        self.wall_time = 0.0
+        self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
+        self.sampler = EpochSampler(len(self.dataset), self.config.train.seed,
+                                    self.context.rank, self.context.world_size)
+        if resume:
+            self._restore(self.run.latest_checkpoint())
+        self.sample_captions, self.sample_seeds = self._fixed_samples()
+
+    # ---- control (thread-safe) ----------------------------------------------------------------
+    def request_stop(self) -> None:
+        """Finish the current step, save a checkpoint and return from :meth:`train`."""
+        self._stop.set()
+        self._unpaused.set()
+
+    def pause(self) -> None:
+        self._unpaused.clear()
+
+    def resume(self) -> None:
+        self._unpaused.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._unpaused.is_set()
+
+    @property
+    def position(self) -> Position:
+        return position(self.config.train, self.images_seen)
+
+    # ---- set-up --------------------------------------------------------------------------------
+    def _choose_device(self) -> torch.device:
+        device = resolve_device(self.config.train.device)
+        if self.context.enabled and device.type == "cuda":
+            device = torch.device("cuda", self.context.local_rank)
+            torch.cuda.set_device(device)
+        return device
+
+    def _prepare_tokenizer(self) -> Tokenizer:
+        model_cfg = self.config.model
+        if self.run.tokenizer.is_file():
+            tokenizer = Tokenizer.load(self.run.tokenizer, max_tokens=model_cfg.max_tokens)
+        else:
+            if self.context.is_main:
+                tokenizer = Tokenizer.train(self.dataset.all_captions(), model_cfg.vocab_size, model_cfg.max_tokens)
+                tokenizer.save(self.run.tokenizer)
+            if self.context.enabled:
+                torch.distributed.barrier()
+            if not self.context.is_main:
+                tokenizer = Tokenizer.load(self.run.tokenizer, max_tokens=model_cfg.max_tokens)
+        if tokenizer.vocab_size != model_cfg.vocab_size:
+            self.config = self.config.replace(model=dataclasses.replace(model_cfg, vocab_size=tokenizer.vocab_size))
+        if self.context.is_main:
+            self.config.save(self.run.config)
+        return tokenizer
+
+    def _build(self) -> None:
+        cfg = self.config
+        torch.manual_seed(cfg.train.seed)
+        self.model = T2F(cfg.model, self.tokenizer).to(self.device)
+        self.discriminator = Discriminator(cfg.model, cfg.model.text_hidden).to(self.device)
+        if self.context.enabled:
+            ddp.broadcast_parameters(self.model)
+            ddp.broadcast_parameters(self.discriminator)
+        self.ema = copy.deepcopy(self.model).eval().requires_grad_(False)
+        fused = self.device.type == "cuda"
+        self.opt_g = torch.optim.Adam(self.model.parameters(), lr=cfg.train.lr, betas=cfg.train.betas,
+                                      eps=1e-8, fused=fused or None)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.train.lr, betas=cfg.train.betas,
+                                      eps=1e-8, fused=fused or None)
+        self.amp_dtype = _amp_dtype(cfg.train.mixed_precision, self.device)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
+
+    def _fixed_samples(self) -> tuple[list[str], list[int]]:
+        """The run's sample captions and seeds: fixed for the whole run so grids compare over time."""
+        count = self.config.train.sample_count
+        gen = torch.Generator().manual_seed(self.config.train.seed + 1)
+        order = torch.randperm(len(self.dataset), generator=gen)[:count].tolist()
+        captions = [self.dataset.captions(i)[0] for i in order]
+        while len(captions) < count:
+            captions.append(captions[len(captions) % len(order)])
+        if self.context.is_main and not self.run.sample_captions.exists():
+            atomic_write_text(self.run.sample_captions, "\n".join(c.replace("\n", " ") for c in captions) + "\n")
+        return captions, list(range(count))
+
+    # ---- the loop ------------------------------------------------------------------------------
+    def add_callback(self, callback: Callback) -> None:
+        self.callbacks.append(callback)
+
+    def _emit(self, event: Event) -> None:
+        if not self.context.is_main:
+            return
+        if isinstance(event, TrainingWarning):
+            self.run.append_log(f"warning: {event.message}")
+        for callback in self.callbacks:
+            callback(event)
+
+    def train(self, max_steps: int | None = None) -> TrainingFinished:
+        """Run until the schedule ends, :meth:`request_stop` is called or ``max_steps`` total steps.
+
+        Returns (and emits) the :class:`TrainingFinished` event describing how it ended.
+        """
+        cfg = self.config.train
+        self._emit(TrainingStarted(self.run.root, self.resumed, self.step, self.images_seen, cfg.total_images,
+                                   self.dataset.summary.text(), str(self.device)))
+        averages = _Averages()
+        interval_start, interval_images = time.perf_counter(), 0
+        last_clock = time.perf_counter()
+        stage = None
+        reason, message = "completed", ""
+        try:
+            while True:
+                if not self._unpaused.is_set():
+                    self.wall_time += time.perf_counter() - last_clock
+                    self._unpaused.wait()
+                    last_clock = interval_start = time.perf_counter()
+                    interval_images = 0
+                if self._stop.is_set():
+                    reason = "stopped"
+                    break
+                pos = self.position
+                if pos.finished:
+                    break
+                if max_steps is not None and self.step >= max_steps:
+                    reason = "max_steps"
+                    break
+                if pos.stage != stage:
+                    stage = pos.stage
+                    self._emit(StageChanged(pos.stage, pos.stages, pos.resolution, pos.batch_size))
+                values = self._train_step(pos)
+                now = time.perf_counter()
+                self.wall_time += now - last_clock
+                last_clock = now
+                if values is None:
+                    continue
+                averages.add(**values)
+                interval_images += self._global_batch(pos)
+                if self.step % cfg.log_every == 0:
+                    elapsed = max(now - interval_start, 1e-9)
+                    self._log_metrics(pos, averages.means(), interval_images / elapsed)
+                    averages, interval_start, interval_images = _Averages(), now, 0
+                if self.step % cfg.sample_every == 0:
+                    self.save_samples()
+                if self.step % cfg.checkpoint_every == 0:
+                    self.save_checkpoint()
+        except TrainingError as error:
+            reason, message = "failed", str(error)
+        except torch.cuda.OutOfMemoryError:
+            reason = "failed"
+            message = (f"out of GPU memory at batch size {self.position.batch_size}; "
+                       "try a smaller batch size or resolution")
+        if reason != "failed":
+            try:
+                self.save_samples()
+                self.save_checkpoint()
+            except OSError as error:
+                reason, message = "failed", f"could not save the final checkpoint: {error}"
+        if self.context.enabled:
+            self._check_ranks_in_sync()
+        finished = TrainingFinished(reason, self.step, self.images_seen, message)
+        if message:
+            self._emit(TrainingWarning(message))
+        self._emit(finished)
+        return finished
+
+    def _global_batch(self, pos: Position) -> int:
+        return self._rank_batch(pos) * self.context.world_size
+
+    def _rank_batch(self, pos: Position) -> int:
+        return max(1, pos.batch_size // self.context.world_size)
+
+    def _batch(self, pos: Position) -> tuple[torch.Tensor, list[str]]:
+        """Real images at the model's full resolution and one caption per image."""
+        count = self._rank_batch(pos)
+        indices = self.sampler.take(count)
+        images = self.dataset.images(indices)
+        size = self.config.model.resolution
+        if images.shape[-1] != size:
+            images = F.interpolate(images, size=(size, size), mode="area" if images.shape[-1] > size else "bilinear",
+                                   align_corners=None if images.shape[-1] > size else False)
+        choice = torch.rand(count, generator=self.rng)
+        empty = torch.rand(count, generator=self.rng) < self.config.train.empty_caption_prob
+        captions = []
+        for i, index in enumerate(indices):
+            options = self.dataset.captions(index)
+            captions.append("" if empty[i] else options[min(int(choice[i] * len(options)), len(options) - 1)])
+        return images.to(self.device, non_blocking=True), captions
+
+    def _noise(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        cfg = self.config.model
+        z = torch.randn(count, cfg.noise_dim, generator=self.rng)
+        eps = torch.randn(count, cfg.ca_dim, generator=self.rng)
+        return z.to(self.device), eps.to(self.device)
+
+    def _autocast(self) -> Any:
+        return torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32,
+                              enabled=self.amp_dtype is not None)
+
+    def _train_step(self, pos: Position) -> dict[str, float] | None:
+        """One discriminator step then one generator step. ``None`` when the step was skipped."""
+        cfg = self.config.train
+        depth, alpha = pos.stage, pos.alpha
+        images, captions = self._batch(pos)
+        count = images.shape[0]
+        wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
+        mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
+        z_d, eps_d = self._noise(count)
+        z_g, eps_g = self._noise(count)
+        apply_gp = cfg.gp_weight > 0 and (self.step % cfg.gp_every == 0)
+        model, disc = self.model, self.discriminator
+
+        with self._autocast():
+            real = real_images_at(images, depth, alpha)
+            text = model.encode_text(captions)
+            mu, logvar = model.ca(text)
+            text_d = text.detach().float()
+            with torch.no_grad():
+                c = ConditioningAugmentation.sample(mu, logvar, eps_d)
+                fake = model.generator(torch.cat([c, z_d], 1), depth, alpha)
+            real_scores = disc(real, text_d, depth, alpha).float()
+            fake_scores = disc(fake, text_d, depth, alpha).float()
+            mismatched = disc(real, text_d[wrong], depth, alpha).float() if wrong is not None else None
+            d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight)
+            drift = drift_penalty(real_scores)
+            d_total = d_loss + cfg.drift_weight * drift
+        gp = torch.zeros((), device=self.device)
+        if apply_gp:
+            scale = self.scaler.get_scale() if self.scaler.is_enabled() else 1.0
+            with self._autocast():
+                gp = gradient_penalty(lambda x: disc(x, text_d, depth, alpha).float(),
+                                      real.float(), fake.float(), mix, loss_scale=scale)
+            d_total = d_total + cfg.gp_weight * cfg.gp_every * gp
+        if not self._finite(d_total, "discriminator"):
+            return None
+        self.opt_d.zero_grad(set_to_none=True)
+        self.scaler.scale(d_total).backward()
+        self._sync_and_step(self.opt_d, disc)
+
+        disc.requires_grad_(False)
+        try:
+            with self._autocast():
+                c = ConditioningAugmentation.sample(mu, logvar, eps_g)
+                fake = model.generator(torch.cat([c, z_g], 1), depth, alpha)
+                g_scores = disc(fake, text_d, depth, alpha).float()
+                g_loss = generator_loss(g_scores)
+                kl = kl_divergence(mu.float(), logvar.float())
+                g_total = g_loss + cfg.kl_weight * kl
+            if not self._finite(g_total, "generator"):
+                return None
+            self.opt_g.zero_grad(set_to_none=True)
+            self.scaler.scale(g_total).backward()
+            self._sync_and_step(self.opt_g, model)
+        finally:
+            disc.requires_grad_(True)
+        self.scaler.update()
+        self._update_ema(cfg.ema_beta)
+        self.bad_steps = 0
+        self.step += 1
+        self.images_seen += self._global_batch(pos)
+        values = {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "drift": drift.item(), "kl": kl.item(),
+                  "real_score": real_scores.mean().item(), "fake_score": fake_scores.mean().item()}
+        if mismatched is not None:
+            values["mismatch_score"] = mismatched.mean().item()
+        if apply_gp:
+            values["gp"] = gp.item()
+        return values
+
+    def _finite(self, loss: torch.Tensor, which: str) -> bool:
+        """Skip a step whose loss is NaN or infinite; give up after too many in a row."""
+        if torch.isfinite(loss).item():
+            return True
+        self.bad_steps += 1
+        self.model.zero_grad(set_to_none=True)
+        self.discriminator.zero_grad(set_to_none=True)
+        self._emit(TrainingWarning(f"step {self.step}: non-finite {which} loss ({float(loss)}); step skipped "
+                                   f"({self.bad_steps} in a row)"))
+        if self.bad_steps >= self.config.train.max_bad_steps:
+            raise TrainingError(f"training stopped: {self.bad_steps} consecutive non-finite steps "
+                                f"(last good checkpoint kept); try a lower learning rate")
+        return False
+
+    def _sync_and_step(self, optimizer: torch.optim.Optimizer, module: torch.nn.Module) -> None:
+        if self.context.enabled:
+            ddp.average_gradients(list(module.parameters()), self.context.world_size)
+        self.scaler.step(optimizer)
+
+    @torch.no_grad()
+    def _update_ema(self, beta: float) -> None:
+        ema_params = list(self.ema.parameters())
+        live = [p.detach() for p in self.model.parameters()]
+        torch._foreach_lerp_(ema_params, live, 1.0 - beta)
+
+    # ---- outputs -------------------------------------------------------------------------------
+    def _log_metrics(self, pos: Position, means: dict[str, float], images_per_s: float) -> None:
+        if not self.context.is_main:
+            return
+        values: dict[str, Any] = {
+            "step": self.step, "images_seen": self.images_seen, "stage": pos.stage, "stages": pos.stages,
+            "resolution": pos.resolution, "alpha": round(pos.alpha, 6), "batch_size": pos.batch_size,
+            "total_images": pos.total_images,
+        }
+        values.update({k: round(v, 6) for k, v in means.items()})
+        values.update({"images_per_s": round(images_per_s, 3), "wall_time": round(self.wall_time, 3),
+                       "time": round(time.time(), 3)})
+        self.run.append_metrics(values)
+        self._emit(StepMetrics(values))
+
+    @torch.no_grad()
+    def sample_images(self) -> torch.Tensor:
+        """The fixed-caption, fixed-noise grid images from the EMA generator at the current position."""
+        pos = self.position
+        latents = self.ema.latents(self.sample_captions, self.sample_seeds)
+        return self.ema.generator(latents, pos.stage, pos.alpha)
+
+    def save_samples(self) -> Path | None:
+        if not self.context.is_main:
+            return None
+        images = self.sample_images()
+        scale = self.config.model.resolution // images.shape[-1]
+        if scale > 1:  # every grid has the same size, so a time-lapse lines up
+            images = F.interpolate(images, scale_factor=float(scale), mode="nearest")
+        path = self.run.samples / f"{self.step:08d}.png"
+        save_grid(images, path)
+        self._emit(SamplesSaved(path, self.step, self.images_seen))
+        return path
+
+    def _checkpoint_state(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+        tensors: dict[str, torch.Tensor] = {}
+        for prefix, module in (("model", self.model), ("ema", self.ema), ("disc", self.discriminator)):
+            tensors.update({f"{prefix}.{k}": v for k, v in module.state_dict().items()})
+        meta: dict[str, Any] = {
+            "step": self.step, "images_seen": self.images_seen, "bad_steps": self.bad_steps,
+            "wall_time": self.wall_time, "sampler": self.sampler.state(),
+            "opt_g": flatten_optimizer("opt_g", self.opt_g.state_dict(), tensors),
+            "opt_d": flatten_optimizer("opt_d", self.opt_d.state_dict(), tensors),
+            "world_size": self.context.world_size,
+        }
+        tensors["rng.trainer"] = self.rng.get_state()
+        tensors["rng.torch"] = torch.get_rng_state()
+        if self.scaler.is_enabled():
+            meta["scaler"] = self.scaler.state_dict()
+        return tensors, meta
+
+    def save_checkpoint(self) -> Path | None:
+        """Write a checkpoint and export the EMA model to ``model/`` (main rank only)."""
+        from core.training.checkpoint import save_checkpoint
+
+        if not self.context.is_main:
+            return None
+        tensors, meta = self._checkpoint_state()
+        path = self.run.checkpoints / checkpoint_name(self.step)
+        save_checkpoint(path, tensors, meta)
+        prune_checkpoints(self.run.checkpoints, self.config.train.keep_checkpoints)
+        self.export_model(self.run.model)
+        self._emit(CheckpointSaved(path, self.step, self.images_seen))
+        return path
+
+    def export_model(self, folder: Path) -> None:
+        """Save the EMA model at the current position, replacing ``folder`` in one rename."""
+        pos = self.position
+        self.ema.info = ModelInfo(depth=pos.stage, alpha=pos.alpha, images_seen=self.images_seen,
+                                  dataset=self.dataset.summary.source, step=self.step)
+        staging = folder.with_name(folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        self.ema.save(staging)
+        previous = folder.with_name(folder.name + ".old")
+        shutil.rmtree(previous, ignore_errors=True)
+        if folder.exists():
+            folder.rename(previous)
+        staging.rename(folder)
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def _restore(self, path: Path | None) -> None:
+        if path is None:
+            raise FileNotFoundError(f"{self.run.checkpoints} holds no checkpoint to resume from")
+        tensors, meta = load_checkpoint(path)
+        try:
+            load_state_strict(self.model, sub_state(tensors, "model"), path)
+            load_state_strict(self.ema, sub_state(tensors, "ema"), path)
+            load_state_strict(self.discriminator, sub_state(tensors, "disc"), path)
+            self.opt_g.load_state_dict(unflatten_optimizer("opt_g", meta["opt_g"], tensors))
+            self.opt_d.load_state_dict(unflatten_optimizer("opt_d", meta["opt_d"], tensors))
+            self.rng.set_state(tensors["rng.trainer"])
+            torch.set_rng_state(tensors["rng.torch"])
+            self.step, self.images_seen = int(meta["step"]), int(meta["images_seen"])
+            self.bad_steps, self.wall_time = int(meta["bad_steps"]), float(meta["wall_time"])
+            self.sampler.load_state(meta["sampler"])
+            if "scaler" in meta and self.scaler.is_enabled():
+                self.scaler.load_state_dict(meta["scaler"])
+        except (KeyError, ValueError, RuntimeError) as error:
+            if isinstance(error, ModelFileError):
+                raise
+            raise ModelFileError(path, f"checkpoint does not fit this run ({error})") from None
+        if meta.get("world_size", 1) != self.context.world_size:
+            self._emit(TrainingWarning(f"resuming a {meta.get('world_size')}-process run with "
+                                       f"{self.context.world_size} process(es): data order will differ"))
+
+    def _check_ranks_in_sync(self) -> None:
+        checksums = ddp.all_gather_floats(ddp.parameter_checksum(self.model))
+        if self.context.is_main:
+            atomic_write_text(self.run.root / "ranks.json",
+                              '{"checksums": [' + ", ".join(repr(c) for c in checksums) + "]}\n")
+            if any(not math.isclose(c, checksums[0], rel_tol=0, abs_tol=0) for c in checksums):
+                self._emit(TrainingWarning(f"ranks hold different weights: {checksums}"))
+
+
+def _amp_dtype(setting: str, device: torch.device) -> torch.dtype | None:
+    if device.type != "cuda" or setting == "off":
+        return None
+    return torch.bfloat16 if setting == "bf16" else torch.float16
+
+
+def _open_dataset(config: RunConfig) -> TextFaceDataset:
+    """The dataset named by the run config (embedded synthetic faces or a folder)."""
+    from core.data import open_dataset  # provided by the data package
+
+    data = config.data
+    source = data.source
+    if source == "synthetic":
+        source = f"synthetic:{data.synthetic_count}"
+    return open_dataset(source, resolution=config.model.resolution, cache_dir=data.cache_dir,
+                        seed=data.synthetic_seed)
