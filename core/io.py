@@ -100,7 +100,7 @@ def load_tensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     if len(data) < 8:
         raise ModelFileError(path, f"truncated or empty ({len(data)} bytes)")
     if _looks_like_pickle(data):
-        return _load_torch_weights_only(path), {}
+        return _load_torch_weights_only(path, data), {}
     try:
         tensors = load(data)
     except (SafetensorError, ValueError, OSError) as error:
@@ -114,12 +114,16 @@ def load_tensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     return tensors, metadata
 
 
-def _load_torch_weights_only(path: Path) -> dict[str, torch.Tensor]:
-    """Open a ``torch.save`` file with ``weights_only=True``: plain tensors only, no code."""
+def _load_torch_weights_only(path: Path, data: bytes) -> dict[str, torch.Tensor]:
+    """Open a ``torch.save`` file with ``weights_only=True``: plain tensors only, no code.
+
+    The bytes go through a buffer so torch cannot pick a loader from the file name.
+    """
+    import io
     import pickle
 
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
+        obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else "unsafe content"
         raise ModelFileError(

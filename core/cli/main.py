@@ -9,19 +9,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from core.cli.errors import CLIError
 
 SUBCOMMAND_MODULES = ("train", "generate", "interpolate", "info", "data_cmd", "evaluate_cmd")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``--help`` still shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; sub-command modules that are not present are simply absent."""
     import importlib
 
-    parser = argparse.ArgumentParser(prog="t2f", description="T2F text-to-face: train, generate, explore.")
+    parser = OneLineParser(prog="t2f", description="T2F text-to-face: train, generate, explore.")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(f"core.cli.{name}")

@@ -367,7 +367,7 @@ class Trainer:
         self.bad_steps += 1
         self.model.zero_grad(set_to_none=True)
         self.discriminator.zero_grad(set_to_none=True)
-        self._emit(TrainingWarning(f"step {self.step}: non-finite {which} loss ({float(loss)}); step skipped "
+        self._emit(TrainingWarning(f"step {self.step}: non-finite {which} loss ({loss.detach().item()}); step skipped "
                                    f"({self.bad_steps} in a row)"))
         if self.bad_steps >= self.config.train.max_bad_steps:
             raise TrainingError(f"training stopped: {self.bad_steps} consecutive non-finite steps "

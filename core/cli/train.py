@@ -1,0 +1,140 @@
+"""``t2f train``: start or resume a progressive training run, with a progress bar.
+
+Only parses and validates options, builds the run config and hands over to the Trainer — all
+mechanics live in :mod:`core.training`. Ctrl+C asks the trainer to stop (it saves a checkpoint);
+a second Ctrl+C aborts at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from core.cli.common import positive_int
+from core.cli.errors import CLIError
+from core.config import PRESETS, RunConfig, preset
+from core.training.events import (CheckpointSaved, Event, StageChanged, StepMetrics, TrainingFinished,
+                                  TrainingStarted, TrainingWarning)
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("train", help="train a model (or resume a run)",
+                                   description="Train T2F progressively; everything goes to a run folder.")
+    parser.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this run exactly")
+    parser.add_argument("--run-dir", type=Path, help="new run folder (default runs/DATE-TIME)")
+    parser.add_argument("--preset", choices=PRESETS, default="default", help="starting configuration")
+    parser.add_argument("--config", type=Path, help="a full run config JSON (overrides --preset)")
+    parser.add_argument("--data", default=None, help='"synthetic" (default) or a dataset folder')
+    parser.add_argument("--synthetic-count", type=positive_int, help="number of synthetic faces")
+    parser.add_argument("--resolution", type=int, help="final resolution: 16, 32, 64, 128 or 256")
+    parser.add_argument("--stage-images", type=_int_list, help="images per stage, comma-separated")
+    parser.add_argument("--batch-sizes", type=_int_list, help="batch size per stage, comma-separated")
+    parser.add_argument("--fade", type=float, help="fraction of each stage spent fading in (0..1)")
+    parser.add_argument("--lr", type=float, help="learning rate")
+    parser.add_argument("--gp-every", type=positive_int, help="gradient penalty every N D steps")
+    parser.add_argument("--seed", type=int, help="training seed")
+    parser.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument("--max-steps", type=positive_int, help="stop (with a checkpoint) after this many steps")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def build_config(args: argparse.Namespace) -> RunConfig:
+    """The run config from a preset or file plus command-line overrides."""
+    config = RunConfig.load(args.config) if args.config else preset(args.preset, args.resolution)
+    model, train, data = config.model, config.train, config.data
+    if args.resolution and args.resolution != model.resolution:
+        if args.config:
+            raise CLIError("--resolution cannot change the resolution of a --config file")
+    if args.data:
+        data = dataclasses.replace(data, source=args.data)
+    if args.synthetic_count:
+        data = dataclasses.replace(data, synthetic_count=args.synthetic_count)
+    overrides = {"stage_images": args.stage_images, "batch_sizes": args.batch_sizes, "fade_fraction": args.fade,
+                 "lr": args.lr, "gp_every": args.gp_every, "seed": args.seed, "device": args.device}
+    stages = model.depths
+    for key in ("stage_images", "batch_sizes"):
+        value = overrides[key]
+        if value is not None and len(value) == 1:
+            overrides[key] = value * stages
+    train = dataclasses.replace(train, **{k: v for k, v in overrides.items() if v is not None})
+    return RunConfig(model, train, data)
+
+
+class ProgressPrinter:
+    """Turns trainer events into a tqdm bar and a few printed lines."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+
+    def __call__(self, event: Event) -> None:
+        from tqdm import tqdm
+
+        if isinstance(event, TrainingStarted):
+            verb = "resuming" if event.resumed else "training"
+            print(f"{verb} in {event.run_dir} on {event.device}\n{event.dataset_summary}", file=sys.stderr)
+            if not self.quiet:
+                self.bar = tqdm(total=event.total_images, initial=event.images_seen, unit="img",
+                                unit_scale=True, dynamic_ncols=True, file=sys.stderr)
+        elif isinstance(event, StepMetrics) and self.bar is not None:
+            v = event.values
+            self.bar.update(v["images_seen"] - self.bar.n)
+            self.bar.set_postfix_str(f"{v['resolution']}px α={v['alpha']:.2f} D={v['d_loss']:.3f} G={v['g_loss']:.3f}")
+        elif isinstance(event, StageChanged):
+            self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
+                        f"batch {event.batch_size}")
+        elif isinstance(event, CheckpointSaved):
+            self._write(f"checkpoint: {event.path.name}")
+        elif isinstance(event, TrainingWarning):
+            self._write(f"warning: {event.message}")
+        elif isinstance(event, TrainingFinished) and self.bar is not None:
+            self.bar.close()
+
+    def _write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.training.trainer import Trainer
+
+    printer = ProgressPrinter(args.quiet)
+    if args.resume:
+        trainer = Trainer(args.resume, resume=True, callbacks=[printer])
+    else:
+        config = build_config(args)
+        run_dir = args.run_dir or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+        trainer = Trainer(run_dir, config, callbacks=[printer])
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        print("\nstopping after this step and saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)
+        trainer.request_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        finished = trainer.train(max_steps=args.max_steps)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if finished.reason == "failed":
+        raise CLIError(finished.message)
+    print(f"{finished.reason} at step {finished.step} ({finished.images_seen:,} images); "
+          f"model in {trainer.run.model}", file=sys.stderr)
+    return 0

@@ -1,0 +1,45 @@
+import math
+
+import torch
+
+from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, PixelNorm, downsample2x, upsample2x
+
+
+def test_equalized_conv_scales_weight_by_he_constant_at_runtime():
+    conv = EqualizedConv2d(8, 4, 3, padding=1)
+    assert math.isclose(conv.scale, math.sqrt(2.0 / (8 * 9)))
+    x = torch.randn(2, 8, 5, 5)
+    expected = torch.nn.functional.conv2d(x, conv.weight * math.sqrt(2.0 / 72), conv.bias, padding=1)
+    torch.testing.assert_close(conv(x), expected, rtol=0, atol=0)
+    # Stored weights are unit normal: the effective weight's std is the He constant.
+    big = EqualizedConv2d(256, 256, 3)
+    assert abs(float((big.weight * big.scale).detach().std()) - math.sqrt(2.0 / (256 * 9))) < 1e-3
+
+
+def test_equalized_linear_effective_scale():
+    layer = EqualizedLinear(100, 10, gain=1.0)
+    assert math.isclose(layer.scale, 0.1)
+    x = torch.randn(3, 100)
+    torch.testing.assert_close(layer(x), x @ (layer.weight * 0.1).T + layer.bias, rtol=0, atol=0)
+
+
+def test_pixel_norm_gives_unit_mean_square_per_pixel():
+    y = PixelNorm()(torch.randn(2, 16, 4, 4) * 7)
+    torch.testing.assert_close(y.pow(2).mean(dim=1), torch.ones(2, 4, 4), rtol=1e-5, atol=1e-5)
+
+
+def test_minibatch_std_appends_group_std_channel():
+    x = torch.randn(8, 3, 4, 4)
+    y = MinibatchStdDev(group_size=4)(x)
+    assert y.shape == (8, 4, 4, 4)
+    assert torch.equal(y[:, :3], x)
+    groups = x.view(4, 2, 3, 4, 4)
+    expected = torch.sqrt(groups.var(dim=0, unbiased=False) + 1e-8).mean(dim=(1, 2, 3))  # one per group
+    torch.testing.assert_close(y[0, 3, 0, 0], expected[0])
+    torch.testing.assert_close(y[1, 3, 0, 0], expected[1])
+    assert MinibatchStdDev(4)(torch.randn(3, 2, 4, 4)).shape == (3, 3, 4, 4)  # batch not divisible by 4
+
+
+def test_resampling_round_trip():
+    x = torch.randn(1, 3, 4, 4)
+    assert torch.equal(downsample2x(upsample2x(x)), x)

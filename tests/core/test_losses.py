@@ -1,0 +1,77 @@
+import math
+
+import pytest
+import torch
+
+from core.losses import derangement, discriminator_loss, drift_penalty, gradient_penalty
+from core.model.conditioning import ConditioningAugmentation, kl_divergence
+
+
+def test_gradient_penalty_takes_each_samples_norm_over_all_of_chw():
+    # A linear critic D(x) = Σ w·x has gradient w for every sample; its norm over C×H×W is ‖w‖.
+    w = torch.tensor([[[0.5, 0.0], [0.0, 0.0]], [[0.0, 0.5], [0.0, 0.0]], [[0.0, 0.0], [0.5, 1.0]]])  # C×H×W = 3×2×2
+    critic = lambda x: (x * w).flatten(1).sum(1)  # noqa: E731
+    real, fake = torch.randn(4, 3, 2, 2), torch.randn(4, 3, 2, 2)
+    gp = gradient_penalty(critic, real, fake, torch.rand(4, 1, 1, 1))
+    full_norm = math.sqrt(3 * 0.25 + 1.0)  # three entries of 0.5 and one of 1
+    assert gp.item() == pytest.approx((full_norm - 1.0) ** 2, rel=1e-6)
+    # The seed code's per-pixel norm over channels only would give a different value.
+    per_pixel = w.norm(dim=0)  # 2×2 norms over channels
+    wrong = ((per_pixel - 1.0) ** 2).mean().item()
+    assert abs(gp.item() - wrong) > 0.05
+
+
+def test_gradient_penalty_is_per_sample_then_averaged():
+    # D(x) = Σ x_i² has gradient 2x: different norms per sample.
+    critic = lambda x: x.pow(2).flatten(1).sum(1)  # noqa: E731
+    real = torch.zeros(2, 1, 1, 2)
+    fake = torch.tensor([[[[3.0, 4.0]]], [[[0.0, 1.0]]]])
+    gp = gradient_penalty(critic, real, fake, torch.ones(2, 1, 1, 1))  # x̂ = fake
+    expected = ((10.0 - 1.0) ** 2 + (2.0 - 1.0) ** 2) / 2
+    assert gp.item() == pytest.approx(expected)
+
+
+def test_gradient_penalty_loss_scale_is_undone():
+    critic = lambda x: x.pow(2).flatten(1).sum(1)  # noqa: E731
+    real, fake, mix = torch.zeros(2, 1, 1, 2), torch.randn(2, 1, 1, 2), torch.rand(2, 1, 1, 1)
+    assert gradient_penalty(critic, real, fake, mix, 1024.0).item() == pytest.approx(
+        gradient_penalty(critic, real, fake, mix).item(), rel=1e-6)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 64])
+def test_derangement_has_no_fixed_points(n):
+    gen = torch.Generator().manual_seed(n)
+    for _ in range(200):
+        perm = derangement(n, gen)
+        assert sorted(perm.tolist()) == list(range(n))
+        assert not (perm == torch.arange(n)).any()
+
+
+def test_derangement_varies_and_refuses_one_element():
+    gen = torch.Generator().manual_seed(0)
+    seen = {tuple(derangement(4, gen).tolist()) for _ in range(300)}
+    assert len(seen) == 9  # all derangements of 4 elements appear
+    with pytest.raises(ValueError):
+        derangement(1)
+
+
+def test_discriminator_loss_counts_mismatched_text_as_fake():
+    real, fake, mismatched = torch.tensor([2.0, 4.0]), torch.tensor([1.0, -1.0]), torch.tensor([6.0, 2.0])
+    assert discriminator_loss(real, fake, None).item() == pytest.approx(0.0 - 3.0)
+    assert discriminator_loss(real, fake, mismatched, 1.0).item() == pytest.approx((0.0 + 4.0) / 2 - 3.0)
+    assert drift_penalty(real).item() == pytest.approx((4 + 16) / 2)
+
+
+def test_kl_matches_closed_form_and_vanishes_at_standard_normal():
+    mu, logvar = torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, math.log(4.0)]])
+    expected = 0.5 * ((1 + 1 - 1 - 0) + (0 + 4 - 1 - math.log(4.0)))
+    assert kl_divergence(mu, logvar).item() == pytest.approx(expected)
+    assert kl_divergence(torch.zeros(3, 5), torch.zeros(3, 5)).item() == 0.0
+
+
+def test_ca_sample_is_mu_plus_sigma_eps():
+    ca = ConditioningAugmentation(6, 4)
+    mu, logvar = ca(torch.randn(2, 6))
+    eps = torch.randn(2, 4)
+    torch.testing.assert_close(ca.sample(mu, logvar, eps), mu + torch.exp(logvar / 2) * eps)
+    assert torch.equal(ca.sample(mu, logvar, torch.zeros(2, 4)), mu)

@@ -1,0 +1,127 @@
+"""The trainer: an end-to-end tiny run, exact resume, faults, and control from another thread."""
+
+import json
+import math
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from core.config import RunConfig
+from core.model.t2f import T2F
+from core.training.events import CheckpointSaved, StepMetrics, TrainingFinished, TrainingWarning
+from core.training.trainer import Trainer
+from tests.conftest import make_toy_dataset, tiny_config
+
+
+def test_tiny_run_writes_the_run_folder_contract(tiny_run):
+    config = RunConfig.load(tiny_run / "config.json")
+    lines = [json.loads(line) for line in (tiny_run / "metrics.jsonl").read_text().splitlines()]
+    assert lines, "no metrics were logged"
+    keys = {"step", "images_seen", "stage", "resolution", "alpha", "d_loss", "g_loss", "gp", "drift", "kl",
+            "images_per_s", "wall_time"}
+    assert keys <= set().union(*lines)
+    assert all(math.isfinite(v) for line in lines for v in line.values() if isinstance(v, float))
+    assert [line["resolution"] for line in lines][-1] == 16
+    assert lines[-1]["images_seen"] <= config.train.total_images
+    samples = sorted((tiny_run / "samples").glob("*.png"))
+    assert samples and (tiny_run / "samples" / "captions.txt").read_text().count("\n") == config.train.sample_count
+    assert len(list((tiny_run / "checkpoints").iterdir())) <= config.train.keep_checkpoints
+    model = T2F.load(tiny_run)
+    assert model.info.resolution == 16 and model.info.images_seen >= config.train.total_images
+
+
+def _states(trainer):
+    out = {}
+    for name, module in (("model", trainer.model), ("ema", trainer.ema), ("disc", trainer.discriminator)):
+        out.update({f"{name}.{k}": v.clone() for k, v in module.state_dict().items()})
+    return out
+
+
+def test_resumed_run_matches_an_uninterrupted_one(tmp_path):
+    dataset = make_toy_dataset(40)
+    config = tiny_config(stage_images=48, batch=8)  # 6 steps per stage, crossing stage boundaries
+    whole = Trainer(tmp_path / "whole", config, dataset)
+    whole.train(max_steps=14)
+
+    first = Trainer(tmp_path / "split", config, dataset)
+    assert first.train(max_steps=8).reason == "max_steps"  # mid-stage, during a fade-in
+    second = Trainer(tmp_path / "split", resume=True, dataset=dataset)
+    assert (second.step, second.images_seen) == (8, 64)
+    assert 0 < second.position.alpha < 1  # stopped during a fade-in
+    second.train(max_steps=14)
+
+    a, b = _states(whole), _states(second)
+    assert a.keys() == b.keys()
+    different = [k for k in a if not torch.equal(a[k], b[k])]
+    assert not different, f"resumed run differs in {different[:5]}"
+    assert whole.opt_g.state_dict()["state"][0]["exp_avg"].equal(second.opt_g.state_dict()["state"][0]["exp_avg"])
+
+
+def test_stop_and_pause_from_another_thread(tmp_path):
+    dataset = make_toy_dataset(32)
+    events = []
+    trainer = Trainer(tmp_path / "run", tiny_config(stage_images=10_000), dataset, callbacks=[events.append])
+    result: list[TrainingFinished] = []
+    thread = threading.Thread(target=lambda: result.append(trainer.train()))
+    thread.start()
+    while trainer.step < 3:
+        thread.join(0.01)
+    trainer.pause()
+    thread.join(0.3)
+    paused_at = trainer.step
+    thread.join(0.3)
+    assert trainer.step <= paused_at + 1 and trainer.paused
+    trainer.resume()
+    while trainer.step < paused_at + 3:
+        thread.join(0.01)
+    trainer.request_stop()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert result[0].reason == "stopped"
+    saved = [e for e in events if isinstance(e, CheckpointSaved)]
+    assert saved and saved[-1].step == result[0].step and saved[-1].path.exists()
+    assert any(isinstance(e, StepMetrics) for e in events)
+
+
+def test_non_finite_steps_are_skipped_then_training_stops_with_checkpoint_intact(tmp_path):
+    dataset = make_toy_dataset(32)
+    config = tiny_config(stage_images=10_000, max_bad_steps=3)
+    trainer = Trainer(tmp_path / "run", config, dataset)
+    trainer.train(max_steps=4)
+    good = trainer.run.latest_checkpoint()
+    good_bytes = good.read_bytes()
+    # Poison the data: every loss becomes NaN from now on.
+    dataset._images[:] = 0
+    original = dataset.images
+    dataset.images = lambda idx: original(idx) * float("nan")
+    events = []
+    trainer.add_callback(events.append)
+    finished = trainer.train(max_steps=100)
+    assert finished.reason == "failed" and "3 consecutive non-finite steps" in finished.message
+    warnings = [e.message for e in events if isinstance(e, TrainingWarning)]
+    assert sum("step skipped" in w for w in warnings) == 3
+    assert trainer.run.latest_checkpoint() == good and good.read_bytes() == good_bytes
+    assert "non-finite" in (trainer.run.root / "log.txt").read_text()
+
+
+def test_new_run_refuses_a_folder_with_a_run(tiny_run, toy_dataset):
+    with pytest.raises(FileExistsError, match="already holds a run"):
+        Trainer(tiny_run, tiny_config(), toy_dataset)
+
+
+def test_unwritable_run_folder_is_a_clear_error(tmp_path, toy_dataset):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(PermissionError, match="not writable"):
+        Trainer(blocker / "run", tiny_config(), toy_dataset)
+
+
+def test_sample_grids_use_fixed_captions_and_noise(tiny_run, toy_dataset):
+    trainer = Trainer(tiny_run, resume=True, dataset=toy_dataset)
+    a = trainer.sample_images()
+    b = trainer.sample_images()
+    assert torch.equal(a, b)
+    assert trainer.sample_captions == (tiny_run / "samples" / "captions.txt").read_text().splitlines()
+    assert np.isfinite(a.numpy()).all()
