@@ -6,6 +6,11 @@ the text embedding. We chose projection over T2F's concatenation because it make
 fit this text" an explicit inner product — the form a conditional density ratio takes — which
 gives the mismatched-text term a direct lever, costs one small linear layer, and leaves the
 convolutional trunk identical to an unconditional ProGAN discriminator.
+
+The critic reads captions with its *own* LSTM (same architecture as the generator's), trained by
+the critic's loss. In T2F the critic saw the generator's text embedding, which only the generator
+trains: the critic could not learn which words matter for telling matching from mismatched pairs,
+so the matching-aware term was weak. An LSTM costs little next to the convolutions.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from torch import nn
 from core.config import ModelConfig
 from core.model.conditioning import leaky
 from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, downsample2x
+from core.text.encoder import TextEncoder
 
 
 class _DownBlock(nn.Module):
@@ -42,8 +48,12 @@ class _FinalBlock(nn.Module):
         self.text_compress = EqualizedLinear(text_dim, projected_text_dim)
         self.text_project = EqualizedLinear(projected_text_dim, channels, gain=1.0)
 
-    def forward(self, x: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        h = leaky(self.conv4(leaky(self.conv(self.mbstd(x))))).flatten(1)
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """4×4 trunk features → the image feature vector ``h`` (``B×C``)."""
+        return leaky(self.conv4(leaky(self.conv(self.mbstd(x))))).flatten(1)
+
+    def head(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """``ψ(h) + ⟨φ(text), h⟩``: cheap, so one ``h`` can be scored against several captions."""
         projected = self.text_project(leaky(self.text_compress(text)))
         return self.score(h).squeeze(1) + (projected * h).sum(dim=1)
 
@@ -51,18 +61,34 @@ class _FinalBlock(nn.Module):
 class Discriminator(nn.Module):
     """ProGAN discriminator mirrored from the generator, with text projection at 4×4."""
 
-    def __init__(self, config: ModelConfig, text_dim: int) -> None:
+    def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         widths = config.channels
+        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers)
+        text_dim = config.text_hidden
         self.from_rgb = nn.ModuleList(EqualizedConv2d(3, w, 1) for w in widths)
         # blocks[d - 1] takes depth d's resolution down to depth d − 1's.
         self.blocks = nn.ModuleList(_DownBlock(widths[d], widths[d - 1]) for d in range(1, len(widths)))
         self.final = _FinalBlock(widths[0], text_dim, config.d_text_dim, config.mbstd_group)
         self.max_depth = len(widths) - 1
 
+    def encode_text(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """The critic's own text summaries ``B×text_hidden`` (pass them to :meth:`forward`)."""
+        return self.text_encoder(ids, lengths)
+
     def forward(self, images: torch.Tensor, text: torch.Tensor, depth: int | None = None,
                 alpha: float = 1.0) -> torch.Tensor:
-        """Scores ``B`` for images at depth ``depth``; fade-in mirrors the generator's."""
+        """Scores ``B`` for images at depth ``depth`` given text summaries from :meth:`encode_text`;
+        fade-in mirrors the generator's."""
+        return self.final.head(self.features(images, depth, alpha), text)
+
+    def features(self, images: torch.Tensor, depth: int | None = None, alpha: float = 1.0) -> torch.Tensor:
+        """The image feature vector ``h`` the text is projected onto (no text involved).
+
+        Training scores real images against their own and against wrong captions from one ``h``:
+        with a projection head the trunk does not depend on the text, so that saves a full
+        discriminator pass per step without changing any number.
+        """
         depth = self.max_depth if depth is None else depth
         if not 0 <= depth <= self.max_depth:
             raise ValueError(f"depth must be in 0..{self.max_depth}, got {depth}")
@@ -74,4 +100,8 @@ class Discriminator(nn.Module):
                 x = torch.lerp(old, x, float(alpha))
             for d in range(depth - 1, 0, -1):
                 x = self.blocks[d - 1](x)
-        return self.final(x, text)
+        return self.final.features(x)
+
+    def head(self, features: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """Score precomputed :meth:`features` against ``text``."""
+        return self.final.head(features, text)

@@ -153,7 +153,7 @@ class Trainer:
         cfg = self.config
         torch.manual_seed(cfg.train.seed)
         self.model = T2F(cfg.model, self.tokenizer).to(self.device)
-        self.discriminator = Discriminator(cfg.model, cfg.model.text_hidden).to(self.device)
+        self.discriminator = Discriminator(cfg.model).to(self.device)
         if self.context.enabled:
             ddp.broadcast_parameters(self.model)
             ddp.broadcast_parameters(self.discriminator)
@@ -306,15 +306,16 @@ class Trainer:
 
         with self._autocast():
             real = real_images_at(images, depth, alpha)
-            text = model.encode_text(captions)
-            mu, logvar = model.ca(text)
-            text_d = text.detach().float()
+            ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(captions))
+            mu, logvar = model.ca(model.text_encoder(ids, lengths))
+            text_d = disc.encode_text(ids, lengths)
             with torch.no_grad():
                 c = ConditioningAugmentation.sample(mu, logvar, eps_d)
                 fake = model.generator(torch.cat([c, z_d], 1), depth, alpha)
-            real_scores = disc(real, text_d, depth, alpha).float()
+            real_features = disc.features(real, depth, alpha)
+            real_scores = disc.head(real_features, text_d).float()
             fake_scores = disc(fake, text_d, depth, alpha).float()
-            mismatched = disc(real, text_d[wrong], depth, alpha).float() if wrong is not None else None
+            mismatched = disc.head(real_features, text_d[wrong]).float() if wrong is not None else None
             d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight)
             drift = drift_penalty(real_scores)
             d_total = d_loss + cfg.drift_weight * drift
@@ -322,7 +323,7 @@ class Trainer:
         if apply_gp:
             scale = self.scaler.get_scale() if self.scaler.is_enabled() else 1.0
             with self._autocast():
-                gp = gradient_penalty(lambda x: disc(x, text_d, depth, alpha).float(),
+                gp = gradient_penalty(lambda x: disc(x, text_d.detach(), depth, alpha).float(),
                                       real.float(), fake.float(), mix, loss_scale=scale)
             d_total = d_total + cfg.gp_weight * cfg.gp_every * gp
         if not self._finite(d_total, "discriminator"):
@@ -332,6 +333,8 @@ class Trainer:
         self._sync_and_step(self.opt_d, disc)
 
         disc.requires_grad_(False)
+        with torch.no_grad():  # the critic's text features after its update, as a constant
+            text_d = disc.encode_text(ids, lengths).float()
         try:
             with self._autocast():
                 c = ConditioningAugmentation.sample(mu, logvar, eps_g)

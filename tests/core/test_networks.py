@@ -13,7 +13,7 @@ CONFIG = ModelConfig(resolution=32, channels=(32, 32, 16, 8), ca_dim=8, noise_di
 @pytest.fixture(scope="module")
 def nets():
     torch.manual_seed(0)
-    return Generator(CONFIG), Discriminator(CONFIG, CONFIG.text_hidden)
+    return Generator(CONFIG), Discriminator(CONFIG)
 
 
 @pytest.mark.parametrize("depth", range(CONFIG.depths))
@@ -83,3 +83,12 @@ def test_config_validation_messages():
         ModelConfig(resolution=48)
     with pytest.raises(ValueError, match="one width per resolution"):
         ModelConfig(resolution=32, channels=(8, 8))
+
+
+def test_shared_features_score_exactly_like_full_passes(nets):
+    _, discriminator = nets
+    images, text = torch.randn(4, 3, 16, 16), torch.randn(4, CONFIG.text_hidden)
+    wrong = text[torch.tensor([1, 2, 3, 0])]
+    features = discriminator.features(images, 2, 0.7)
+    assert torch.equal(discriminator.head(features, text), discriminator(images, text, 2, 0.7))
+    assert torch.equal(discriminator.head(features, wrong), discriminator(images, wrong, 2, 0.7))
