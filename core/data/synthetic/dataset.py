@@ -1,0 +1,128 @@
+"""``SyntheticFaces``: an endless supply of labelled, captioned cartoon faces, rendered on demand.
+
+Image ``i`` of a split is a pure function of ``(seed, split, i)``: three independent generators
+seeded ``[seed, split_id, i, stream]`` give its attributes, its drawing and its captions. The split
+id is part of every seed, so train, test and paraphrase images come from disjoint random streams
+(no image of one split appears in another), and attributes can be read without rendering.
+
+Rendering runs at a few hundred faces per second per core, so images are kept in an in-memory LRU
+after first use: from the second epoch on, a dataset that fits the memory budget costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from PIL import Image
+
+from core.data.base import LoadSummary, TextFaceDataset, uint8_to_float
+from core.data.synthetic.attributes import Attributes, sample_attributes
+from core.data.synthetic.captions import Caption, make_captions
+from core.data.synthetic.render import BASE_SIZE, render_face
+
+#: Split name → the id mixed into every seed of that split.
+SPLITS: dict[str, int] = {"train": 0, "test": 1, "paraphrase": 2}
+_ATTRIBUTE_STREAM, _RENDER_STREAM, _CAPTION_STREAM = 0, 1, 2
+
+
+def face_rng(seed: int, split: str, index: int, stream: int) -> np.random.Generator:
+    """The generator for one aspect (attributes, drawing, captions) of one face."""
+    return np.random.default_rng([seed, SPLITS[split], index, stream])
+
+
+def render_at(attrs: Attributes, rng: np.random.Generator, resolution: int) -> np.ndarray:
+    """Render at the native 128 px (or larger) and box-reduce to ``resolution``: ``R×R×3`` uint8."""
+    if resolution >= BASE_SIZE:
+        return render_face(attrs, rng, resolution)
+    image = Image.fromarray(render_face(attrs, rng, BASE_SIZE))
+    if BASE_SIZE % resolution == 0:
+        image = image.reduce(BASE_SIZE // resolution)
+    else:
+        image = image.resize((resolution, resolution), Image.Resampling.BOX)
+    return np.array(image)  # a writable copy: torch warns about read-only arrays
+
+
+class SyntheticFaces(TextFaceDataset):
+    """``n`` procedural faces of one split, with attributes and several captions each.
+
+    ``split`` is ``"train"``, ``"test"`` (other images, training wording) or ``"paraphrase"``
+    (other images again, with held-out templates and synonyms).
+    """
+
+    def __init__(self, n: int, resolution: int = 64, seed: int = 0, split: str = "train",
+                 captions_per_image: int = 5, memory_cache_mb: float = 512) -> None:
+        if split not in SPLITS:
+            raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+        if n <= 0:
+            raise ValueError(f"need at least one image, got n={n}")
+        if not 8 <= resolution <= 1024:
+            raise ValueError(f"resolution must be between 8 and 1024, got {resolution}")
+        if captions_per_image < 1:
+            raise ValueError("captions_per_image must be at least 1")
+        self.n, self.resolution, self.seed, self.split = int(n), int(resolution), int(seed), split
+        self.captions_per_image = captions_per_image
+        self.summary = LoadSummary(f"synthetic faces ({split}, seed {seed}, {resolution}px)", self.n,
+                                   self.n * captions_per_image)
+        self._image_bytes = resolution * resolution * 3
+        self._max_cached = int(memory_cache_mb * 2**20) // self._image_bytes
+        self._images: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._captions: dict[int, list[Caption]] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the caches: a worker process re-renders what it needs, cheaply."""
+        state = self.__dict__.copy()
+        state["_images"] = OrderedDict()
+        state["_captions"] = {}
+        return state
+
+    def _check(self, index: int) -> int:
+        index = int(index)
+        if not 0 <= index < self.n:
+            raise IndexError(f"index {index} out of range for {self.n} synthetic faces")
+        return index
+
+    def attributes(self, index: int) -> Attributes:
+        """The full attribute dict of face ``index`` (cheap: nothing is rendered)."""
+        return sample_attributes(face_rng(self.seed, self.split, self._check(index), _ATTRIBUTE_STREAM))
+
+    def caption_records(self, index: int) -> list[Caption]:
+        """The captions of face ``index`` with the attributes each one mentions."""
+        index = self._check(index)
+        records = self._captions.get(index)
+        if records is None:
+            rng = face_rng(self.seed, self.split, index, _CAPTION_STREAM)
+            records = make_captions(self.attributes(index), rng, self.captions_per_image,
+                                    paraphrase=self.split == "paraphrase")
+            self._captions[index] = records
+        return records
+
+    def captions(self, index: int) -> list[str]:
+        return [record.text for record in self.caption_records(index)]
+
+    def image_uint8(self, index: int) -> np.ndarray:
+        """Face ``index`` as an ``R×R×3`` uint8 array (rendered once, then served from memory)."""
+        index = self._check(index)
+        cached = self._images.get(index)
+        if cached is not None:
+            self._images.move_to_end(index)
+            return cached
+        rng = face_rng(self.seed, self.split, index, _RENDER_STREAM)
+        pixels = render_at(self.attributes(index), rng, self.resolution)
+        if self._max_cached > 0:
+            self._images[index] = pixels
+            while len(self._images) > self._max_cached:
+                self._images.popitem(last=False)
+        return pixels
+
+    def image(self, index: int) -> torch.Tensor:
+        return uint8_to_float(self.image_uint8(index))
+
+    def images(self, indices: Sequence[int]) -> torch.Tensor:
+        """A batch ``B×3×R×R``: uint8 faces stacked first, converted to float in one operation."""
+        return uint8_to_float(np.stack([self.image_uint8(int(i)) for i in indices]))
