@@ -54,7 +54,12 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     wb = torch.sin(t * omega) / so
     direction = wa.unsqueeze(1) * ua.unsqueeze(0) + wb.unsqueeze(1) * ub.unsqueeze(0)
     norm = na + t * (nb - na)
-    return direction * norm.unsqueeze(1)
+    path = direction * norm.unsqueeze(1)
+    # Pin the ends exactly: rounding in sin/arccos would otherwise move a face's first or last
+    # frame by a grey level from what generate() draws for that seed.
+    path[t == 0] = a
+    path[t == 1] = b
+    return path
 
 
 def interpolation_latents(model, start: Endpoint, end: Endpoint, frames: int, mode: str = "both",

@@ -117,15 +117,18 @@ class MetricsFollower:
     def poll(self) -> list[dict[str, Any]]:
         try:
             size = self.path.stat().st_size
-        except FileNotFoundError:
+        except OSError:  # not there (yet), or a path through a file: nothing to read
             return []
         if size < self._offset:  # the file was replaced: start again
             self._offset = 0
         if size == self._offset:
             return []
-        with open(self.path, "rb") as handle:
-            handle.seek(self._offset)
-            chunk = handle.read(size - self._offset)
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(self._offset)
+                chunk = handle.read(size - self._offset)
+        except OSError:
+            return []
         end = chunk.rfind(b"\n")
         if end < 0:
             return []

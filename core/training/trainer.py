@@ -244,6 +244,9 @@ class Trainer:
             reason = "failed"
             message = (f"out of GPU memory at batch size {self.position.batch_size}; "
                        "try a smaller batch size or resolution")
+        if averages.sums:  # the steps since the last logged line, so followers see the end
+            now = time.perf_counter()
+            self._log_metrics(self.position, averages.means(), interval_images / max(now - interval_start, 1e-9))
         if reason != "failed":
             try:
                 self.save_samples()
@@ -351,7 +354,7 @@ class Trainer:
         finally:
             disc.requires_grad_(True)
         self.scaler.update()
-        self._update_ema(cfg.ema_beta)
+        self._update_ema(ema_beta(cfg.ema_beta, self.step))
         self.bad_steps = 0
         self.step += 1
         self.images_seen += self._global_batch(pos)
@@ -500,6 +503,16 @@ class Trainer:
                               '{"checksums": [' + ", ".join(repr(c) for c in checksums) + "]}\n")
             if any(not math.isclose(c, checksums[0], rel_tol=0, abs_tol=0) for c in checksums):
                 self._emit(TrainingWarning(f"ranks hold different weights: {checksums}"))
+
+
+def ema_beta(target: float, step: int) -> float:
+    """EMA decay with a ramp-up: ``min(target, (1 + step) / (10 + step))``.
+
+    With a fixed 0.999 a short run's averaged generator would still be mostly its random
+    initialisation (0.999^750 ≈ 0.47); the ramp lets it follow the trained weights early and
+    settle on the target decay after a few thousand steps, as ProGAN's implementation does.
+    """
+    return min(target, (1.0 + step) / (10.0 + step))
 
 
 def _amp_dtype(setting: str, device: torch.device) -> torch.dtype | None:

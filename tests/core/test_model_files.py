@@ -122,3 +122,14 @@ def test_wrong_architecture_is_named(tiny_run, tmp_path):
 def test_not_a_model_folder(tmp_path):
     with pytest.raises(ModelFileError, match="not a model folder"):
         T2F.load(tmp_path)
+
+
+def test_atomic_writes_leave_readable_files_and_no_temp_files(tmp_path):
+    from core.io import atomic_write_text
+
+    target = tmp_path / "a.json"
+    atomic_write_text(target, "{}")
+    atomic_write_text(target, '{"x": 1}')
+    assert target.read_text() == '{"x": 1}'
+    assert os.stat(target).st_mode & 0o044  # group/other may read, like any file the user saves
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]

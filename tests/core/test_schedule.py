@@ -56,3 +56,17 @@ def test_train_config_validation():
         TrainConfig(stage_images=(1, 2), batch_sizes=(1,))
     with pytest.raises(ValueError, match="fade_fraction"):
         TrainConfig(stage_images=(1,), batch_sizes=(1,), fade_fraction=1.5)
+
+
+def test_metrics_follower_reads_whole_lines_only(tmp_path):
+    from core.training.rundir import MetricsFollower
+
+    path = tmp_path / "metrics.jsonl"
+    follower = MetricsFollower(path)
+    assert follower.poll() == []
+    path.write_text('{"step": 1}\n{"step": 2')
+    assert follower.poll() == [{"step": 1}]
+    with open(path, "a") as handle:
+        handle.write('}\nnot json\n{"step": 3}\n')
+    assert follower.poll() == [{"step": 2}, {"step": 3}] and follower.bad_lines == 1
+    assert MetricsFollower(path / "inside-a-file").poll() == []

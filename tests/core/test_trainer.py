@@ -125,3 +125,17 @@ def test_sample_grids_use_fixed_captions_and_noise(tiny_run, toy_dataset):
     assert torch.equal(a, b)
     assert trainer.sample_captions == (tiny_run / "samples" / "captions.txt").read_text().splitlines()
     assert np.isfinite(a.numpy()).all()
+
+
+def test_ema_ramps_up_to_its_target():
+    from core.training.trainer import ema_beta
+
+    assert ema_beta(0.999, 0) == 0.1
+    assert ema_beta(0.999, 90) == pytest.approx(0.91)
+    assert ema_beta(0.999, 100_000) == 0.999
+
+
+def test_last_metrics_line_reaches_the_end_of_the_run(tiny_run):
+    last = json.loads((tiny_run / "metrics.jsonl").read_text().splitlines()[-1])
+    config = RunConfig.load(tiny_run / "config.json")
+    assert last["images_seen"] >= config.train.total_images

@@ -1,0 +1,78 @@
+"""``t2f evaluate MODEL``: text-faithfulness, paraphrase robustness, quality and diversity."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.cli.common import load_model, positive_int
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("evaluate", help="measure how faithful, good and varied a model's faces are",
+                                   description="Judge generated faces with the attribute classifier.")
+    parser.add_argument("model", nargs="?", help="model or run folder (default: the bundled model)")
+    parser.add_argument("--n", type=positive_int, default=200, help="number of captions (default 200)")
+    parser.add_argument("--seeds", type=positive_int, default=4, help="faces per caption (default 4)")
+    parser.add_argument("--captions", type=Path, help='JSONL of {"text": ..., "attributes": {...}} to evaluate')
+    parser.add_argument("--json", type=Path, dest="json_path", metavar="REPORT", help="write the report as JSON")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write an HTML/PNG report a person can read")
+    parser.add_argument("--judge", type=Path, help="attribute judge folder (default: the bundled judge)")
+    parser.add_argument("--no-paraphrase", action="store_true", help="skip the paraphrase split")
+    parser.add_argument("--device", default="auto")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.cli.errors import CLIError
+    from core.evaluate.captions import load_caption_file
+    from core.evaluate.judge import DEFAULT_JUDGE, AttributeJudge
+    from core.evaluate.render import write_report
+    from core.evaluate.report import evaluate_model
+
+    judge_dir = args.judge or DEFAULT_JUDGE
+    if not (judge_dir / "judge.json").is_file():
+        raise CLIError(f"no attribute judge in {judge_dir}; train one with `python -m core.evaluate.train_judge`")
+    judge = AttributeJudge.load(judge_dir)
+    model = load_model(args.model, args.device)
+    captions = load_caption_file(args.captions) if args.captions else None
+    report = evaluate_model(model, judge, args.n, args.seeds, captions, with_paraphrase=not args.no_paraphrase,
+                            progress=lambda m: print(m, file=sys.stderr))
+    public = {k: v for k, v in report.items() if not k.startswith("_")}
+    print(format_summary(public))
+    if args.json_path:
+        args.json_path.write_text(json.dumps(public, indent=2) + "\n", encoding="utf-8")
+    if args.report:
+        print(f"report: {write_report(report, args.report)}")
+    return 0
+
+
+def format_summary(report: dict) -> str:
+    """The headline numbers as a small table."""
+    lines = []
+    faith = report["faithfulness"]
+    lines.append(f"text-faithfulness (mean over attributes): {faith['mean']:.3f}")
+    for name, value in faith["per_attribute"].items():
+        extra = []
+        for key, label in (("paraphrase", "paraphrase"), ("ceiling_real_faces", "real"),
+                           ("floor_shuffled_captions", "shuffled")):
+            if key in report and name in report[key]["per_attribute"]:
+                extra.append(f"{label} {report[key]['per_attribute'][name]:.3f}")
+        lines.append(f"  {name:<12} {value:.3f}   " + "  ".join(extra))
+    for key, label in (("paraphrase", "paraphrase split"), ("ceiling_real_faces", "ceiling (real faces)"),
+                       ("floor_shuffled_captions", "floor (shuffled captions)")):
+        if key in report:
+            lines.append(f"{label}: {report[key]['mean']:.3f}")
+    if "quality" in report:
+        q = report["quality"]
+        lines.append(f"Fréchet (judge features): {q['frechet_judge']:.3f}  real-vs-real {q['frechet_real_vs_real']:.3f}"
+                     f"  ratio {q['frechet_ratio']:.2f};  KID {q['kid_judge']:.4f} (real {q['kid_real_vs_real']:.4f})")
+    d = report["diversity"]
+    if d.get("real_same_attributes"):
+        lines.append(f"diversity: {d['generated']:.3f} vs real {d['real_same_attributes']:.3f} "
+                     f"(ratio {d['ratio']:.2f}{', MODE COLLAPSE' if d['mode_collapse'] else ''})")
+    else:
+        lines.append(f"diversity: {d['generated']:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Measuring a model: an attribute judge, text-faithfulness, Fréchet distance, KID and diversity."""

@@ -1,0 +1,140 @@
+"""``evaluate_model``: text-faithfulness, paraphrase robustness, image quality and diversity.
+
+All four compare generated faces with real rendered faces through the attribute judge: its
+predictions for faithfulness, its pooled features for distances and diversity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from core.data.synthetic import ATTRIBUTES, SyntheticFaces
+from core.evaluate.captions import EVAL_SEED, EvalCaption, synthetic_captions
+from core.evaluate.distances import frechet_distance, kernel_distance, mean_pairwise_distance
+from core.evaluate.judge import AttributeJudge
+from core.data.base import uint8_to_float
+from core.losses import derangement
+
+
+@dataclass
+class Faithfulness:
+    """Judge accuracy on the attributes each caption mentions."""
+
+    per_attribute: dict[str, float]
+    counts: dict[str, int]
+
+    @property
+    def mean(self) -> float:
+        """Mean over attributes (each attribute counts once, however often it is mentioned)."""
+        return float(np.mean(list(self.per_attribute.values()))) if self.per_attribute else float("nan")
+
+    @property
+    def worst(self) -> tuple[str, float]:
+        name = min(self.per_attribute, key=self.per_attribute.get)
+        return name, self.per_attribute[name]
+
+    def to_dict(self) -> dict:
+        return {"mean": round(self.mean, 4), "per_attribute": {k: round(v, 4) for k, v in self.per_attribute.items()},
+                "mentions": self.counts}
+
+
+def score_faithfulness(predictions: dict[str, np.ndarray], captions: Sequence[EvalCaption],
+                       repeats: int = 1) -> Faithfulness:
+    """Compare predictions for ``len(captions) × repeats`` images (caption-major) with what each caption asks."""
+    hits: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for c, caption in enumerate(captions):
+        for r in range(repeats):
+            row = c * repeats + r
+            for name, value in caption.attributes.items():
+                counts[name] = counts.get(name, 0) + 1
+                hits[name] = hits.get(name, 0) + int(ATTRIBUTES[name][predictions[name][row]] == value)
+    order = [name for name in ATTRIBUTES if name in counts]
+    return Faithfulness({n: hits[n] / counts[n] for n in order}, {n: counts[n] for n in order})
+
+
+def generate_faces(model, texts: Sequence[str], seeds: int, batch_size: int = 64) -> torch.Tensor:
+    """``len(texts) × seeds`` faces (caption-major) as floats in [−1, 1]."""
+    all_texts = [t for t in texts for _ in range(seeds)]
+    all_seeds = [s for _ in texts for s in range(seeds)]
+    chunks = []
+    for start in range(0, len(all_texts), batch_size):
+        images = model.generate(all_texts[start : start + batch_size], all_seeds[start : start + batch_size])
+        chunks.append(uint8_to_float(images))
+    return torch.cat(chunks)
+
+
+def _diversity(features: np.ndarray, groups: int, per_group: int) -> float:
+    return float(np.mean([mean_pairwise_distance(features[g * per_group : (g + 1) * per_group])
+                          for g in range(groups)]))
+
+
+def _real_groups(captions: Sequence[EvalCaption], pool: SyntheticFaces, per_group: int) -> list[list[int]]:
+    """For each caption, up to ``per_group`` pool faces that share every attribute it mentions."""
+    attrs = [pool.attributes(i) for i in range(len(pool))]
+    groups = []
+    for caption in captions:
+        match = [i for i, a in enumerate(attrs) if all(a[k] == v for k, v in caption.attributes.items())]
+        if len(match) >= 2:
+            groups.append(match[:per_group])
+    return groups
+
+
+def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 4,
+                   captions: Sequence[EvalCaption] | None = None, with_paraphrase: bool = True,
+                   progress: Callable[[str], None] = lambda _: None) -> dict:
+    """The full report as a JSON-able dict (see the module docstring)."""
+    report: dict = {"count": count, "seeds": seeds}
+    custom = captions is not None
+    if custom:
+        real_faces = None
+    else:
+        captions, real_faces = synthetic_captions("test", count)
+    progress(f"generating {len(captions) * seeds} faces for {len(captions)} captions")
+    generated = generate_faces(model, [c.text for c in captions], seeds)
+    predictions = judge.predict(generated)
+    report["faithfulness"] = score_faithfulness(predictions, captions, seeds).to_dict()
+
+    wrong = derangement(len(captions), torch.Generator().manual_seed(0)).tolist() if len(captions) > 1 else [0]
+    shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)
+    report["floor_shuffled_captions"] = score_faithfulness(judge.predict(shuffled), captions, seeds).to_dict()
+
+    gen_features = judge.embed(generated)
+    report["diversity"] = {"generated": round(_diversity(gen_features, len(captions), seeds), 4)}
+    if real_faces is not None:
+        real_images = real_faces.images(range(len(real_faces)))
+        report["ceiling_real_faces"] = score_faithfulness(judge.predict(real_images), captions, 1).to_dict()
+        progress("measuring image quality and diversity against real faces")
+        pool = SyntheticFaces(max(2 * len(generated), 1000), resolution=64, seed=EVAL_SEED + 1, split="test")
+        pool_images = pool.images(range(len(pool)))
+        pool_features = judge.embed(pool_images)
+        half = len(pool_features) // 2
+        real_a, real_b = pool_features[:half], pool_features[half:]
+        n = min(len(gen_features), half)
+        report["quality"] = {
+            "frechet_judge": round(frechet_distance(gen_features[:n], real_a[:n]), 4),
+            "frechet_real_vs_real": round(frechet_distance(real_b[:n], real_a[:n]), 4),
+            "kid_judge": round(kernel_distance(gen_features[:n], real_a[:n]), 5),
+            "kid_real_vs_real": round(kernel_distance(real_b[:n], real_a[:n]), 5),
+            "samples": n,
+        }
+        report["quality"]["frechet_ratio"] = round(report["quality"]["frechet_judge"]
+                                                   / max(report["quality"]["frechet_real_vs_real"], 1e-9), 3)
+        groups = _real_groups(captions, pool, seeds)
+        real_div = [mean_pairwise_distance(pool_features[g]) for g in groups]
+        report["diversity"]["real_same_attributes"] = round(float(np.mean(real_div)), 4) if real_div else None
+        if real_div:
+            ratio = report["diversity"]["generated"] / report["diversity"]["real_same_attributes"]
+            report["diversity"]["ratio"] = round(ratio, 3)
+            report["diversity"]["mode_collapse"] = ratio < 0.5
+    if with_paraphrase and not custom:
+        para, _ = synthetic_captions("paraphrase", count)
+        progress("paraphrase split")
+        para_images = generate_faces(model, [c.text for c in para], seeds)
+        report["paraphrase"] = score_faithfulness(judge.predict(para_images), para, seeds).to_dict()
+    report["_images"] = {"generated": generated, "captions": captions}
+    return report

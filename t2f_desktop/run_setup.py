@@ -1,0 +1,113 @@
+"""From the Train view's form to a :class:`core.config.RunConfig` (no Qt).
+
+Presets come from :func:`core.config.preset`; "custom" starts from the default preset at the
+chosen resolution and replaces the schedule and optimiser settings the form exposes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.config import DataConfig, RunConfig, preset
+
+from t2f_desktop.datasets import SYNTHETIC, is_synthetic
+
+PRESET_LABELS = {"tiny": "Tiny — quick CPU demo (32×32)", "default": "Default — 64×64", "custom": "Custom"}
+#: Network sizes a custom run can start from (the architecture of a core preset).
+SIZE_LABELS = {"tiny": "Small — fast on a CPU", "default": "Standard", "t2f": "Large — as in the T2F article"}
+RESOLUTIONS = (16, 32, 64, 128, 256)
+
+
+def stages_for(resolution: int) -> int:
+    """Progressive stages from 4×4 up to ``resolution``."""
+    return int(math.log2(resolution)) - 1
+
+
+def parse_int_list(text: str, count: int, what: str) -> tuple[int, ...]:
+    """``"1000, 2000"`` → a tuple of ``count`` positive ints; one value is repeated for every stage."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        values = [int(p.replace("_", "")) for p in parts]
+    except ValueError:
+        raise ValueError(f"{what}: use whole numbers separated by commas") from None
+    if len(values) == 1:
+        values = values * count
+    if len(values) != count:
+        raise ValueError(f"{what}: give one value, or {count} values (one per stage, 4×4 first)")
+    if any(v <= 0 for v in values):
+        raise ValueError(f"{what}: values must be positive")
+    return tuple(values)
+
+
+def format_int_list(values: tuple[int, ...]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class RunForm:
+    """What the set-up form holds."""
+
+    preset: str = "tiny"
+    #: For "custom": which preset's networks to use.
+    size: str = "tiny"
+    resolution: int = 32
+    stage_images: str = ""
+    batch_sizes: str = ""
+    lr: float = 0.001
+    fade_percent: float = 50.0
+    device: str = "auto"
+    source: str = "synthetic:1000"
+    #: For "custom": 0 keeps the preset's interval.
+    sample_every: int = 0
+    checkpoint_every: int = 0
+
+
+def data_config(source: str) -> DataConfig:
+    if is_synthetic(source):
+        count = int(source.partition(":")[2] or 20_000)
+        return DataConfig(source=SYNTHETIC, synthetic_count=count)
+    return DataConfig(source=source)
+
+
+def build_config(form: RunForm) -> RunConfig:
+    """The run config for ``form``; ``ValueError`` with a readable message when a field is wrong."""
+    if form.preset in ("tiny", "default"):
+        config = preset(form.preset)
+    elif form.preset == "custom":
+        base = preset(form.size, form.resolution)
+        stages = stages_for(form.resolution)
+        if not 0 <= form.fade_percent <= 100:
+            raise ValueError("Fade-in must be between 0 and 100 %")
+        if not form.lr > 0:
+            raise ValueError("The learning rate must be positive")
+        train = dataclasses.replace(
+            base.train,
+            stage_images=parse_int_list(form.stage_images, stages, "Stage lengths"),
+            batch_sizes=parse_int_list(form.batch_sizes, stages, "Batch sizes"),
+            lr=float(form.lr),
+            fade_fraction=float(form.fade_percent) / 100.0,
+            sample_every=form.sample_every or base.train.sample_every,
+            checkpoint_every=form.checkpoint_every or base.train.checkpoint_every,
+        )
+        config = base.replace(train=train)
+    else:
+        raise ValueError(f"unknown preset {form.preset!r}")
+    train = dataclasses.replace(config.train, device=form.device)
+    return config.replace(train=train, data=data_config(form.source))
+
+
+def describe_schedule(config: RunConfig) -> str:
+    """``"4 stages, 4×4 → 32×32, 8,000 images"`` for the set-up form."""
+    res = config.model.resolution
+    stages = len(config.train.stage_images)
+    return f"{stages} stages, 4×4 → {res}×{res}, {config.train.total_images:,} images in all"
+
+
+def default_run_dir(root: Path | None = None) -> Path:
+    """A new, dated folder under ``~/T2F runs`` (or ``root``)."""
+    root = root or Path.home() / "T2F runs"
+    return root / time.strftime("run-%Y%m%d-%H%M%S")

@@ -1,0 +1,1 @@
+"""The three views of the main window: Generate, Interpolate and Train."""

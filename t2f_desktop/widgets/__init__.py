@@ -1,0 +1,1 @@
+"""Reusable widgets: face views and grids, seed box, prompt box, plots, sample timeline."""

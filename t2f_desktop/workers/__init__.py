@@ -1,0 +1,1 @@
+"""Background work: a latest-wins job thread for drawing, and the training thread."""

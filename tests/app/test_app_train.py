@@ -1,0 +1,176 @@
+"""Train view: a tiny run end to end, pause/resume/stop, errors, closing while training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from t2f_desktop.workers.training import TrainingJob
+
+
+@pytest.fixture
+def train_view(make_window):  # noqa: ANN001, ANN201
+    window = make_window()
+    window.tabs.setCurrentWidget(window.train_view)
+    return window, window.train_view
+
+
+def checkpoints(run_dir: Path) -> list[Path]:
+    return sorted((run_dir / "checkpoints").glob("step_*.safetensors"))
+
+
+def test_tiny_run_reports_progress_and_metrics_pause_resume_and_stop(train_view, qtbot, tmp_path, dataset,
+                                                                        config_factory):
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    metrics, started = [], []
+    view.controller.metrics.connect(metrics.append)
+    view.controller.started.connect(started.append)
+    config = config_factory(stage_images=4000, batch=8, sample_every=5)  # long enough to pause and stop
+    assert view.start_job(TrainingJob(run_dir, config=config, dataset=dataset))
+    assert view.running and not view.start_button.isEnabled() and view.stop_button.isEnabled()
+
+    qtbot.waitUntil(lambda: view.monitor.plot.point_count() >= 2, timeout=30_000)
+    assert started and started[0].resumed is False
+    assert metrics and {"d_loss", "g_loss", "images_per_s"} <= set(metrics[0])
+    progress = view.monitor.progress
+    assert progress.images_seen > 0 and progress.stages == 3 and progress.stage_progress is not None
+    assert view.monitor.status.overall.value() > 0
+    assert "images/s" in view.monitor.status.fields["speed"].text()
+    qtbot.waitUntil(lambda: view.monitor.samples.samples != [], timeout=30_000)
+    assert view.monitor.samples.caption_list.count() == config.train.sample_count
+
+    view.pause_button.click()
+    assert view.controller.paused and view.pause_button.text() == "Resume"
+    qtbot.wait(300)  # the step in flight finishes, then nothing moves
+    trainer = view.controller.trainer
+    seen = trainer.images_seen
+    qtbot.wait(400)
+    assert trainer.images_seen == seen and trainer.paused
+    view.pause_button.click()
+    assert not view.controller.paused
+    qtbot.waitUntil(lambda: trainer.images_seen > seen, timeout=30_000)
+
+    finished = []
+    view.controller.finished.connect(finished.append)
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        view.stop_button.click()
+    assert finished[0].reason == "stopped"
+    assert not view.running and view.start_button.isEnabled()
+    assert checkpoints(run_dir), "stopping saves a checkpoint"
+    assert (run_dir / "model" / "config.json").is_file()
+    assert view.use_button.isEnabled()
+    assert "Stopped" in view.monitor.status.state.text()
+
+
+def test_stopped_run_can_be_continued(train_view, qtbot, tmp_path, dataset, config_factory):
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    view.start_job(TrainingJob(run_dir, config=config_factory(stage_images=4000), dataset=dataset))
+    qtbot.waitUntil(lambda: view.monitor.plot.point_count() >= 1, timeout=30_000)
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        view.stop()
+    step = int(checkpoints(run_dir)[-1].stem.split("_")[1])
+    started = []
+    view.controller.started.connect(started.append)
+    assert view.resume_run(run_dir, dataset=dataset)
+    qtbot.waitUntil(lambda: bool(started), timeout=30_000)
+    assert started[0].resumed and started[0].step == step
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        view.stop()
+
+
+def test_start_from_the_form_runs_to_completion_and_use_this_model(train_view, qtbot, tmp_path, dataset,
+                                                                   dialog_log, idle):
+    window, view = train_view
+    setup = view.setup
+    setup.use_dataset(dataset)
+    assert "loaded 32 images" in setup.summary.text()
+    setup.preset.setCurrentIndex(setup.preset.findData("custom"))
+    setup.size.setCurrentIndex(setup.size.findData("tiny"))
+    setup.resolution.setCurrentIndex(setup.resolution.findData(16))
+    setup.stage_images.setText("48")
+    setup.batch_sizes.setText("8, 8, 8")
+    setup.sample_every.setValue(3)
+    setup.device.setCurrentIndex(setup.device.findData("cpu"))
+    setup.run_dir.setText(str(tmp_path / "form-run"))
+    assert "3 stages" in setup.schedule_summary.text()
+    finished = []
+    view.controller.finished.connect(finished.append)
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        view.start_button.click()
+    assert finished[0].reason == "completed", dialog_log.calls
+    view.monitor.poll_now()
+    samples = view.monitor.samples.samples
+    assert len(samples) >= 3
+    assert view.monitor.progress.finished and view.monitor.status.fields["eta"].text() == "done"
+
+    dialog_log.save_path = str(tmp_path / "timelapse.gif")
+    view.monitor.samples.export_button.click()
+    idle(window)
+    with Image.open(tmp_path / "timelapse.gif") as gif:
+        assert gif.n_frames == len(samples)
+
+    view.use_button.click()
+    qtbot.waitUntil(lambda: window.session.model is not None, timeout=20_000)
+    assert window.session.path == tmp_path / "form-run"
+    assert window.tabs.currentWidget() is window.generate_view
+    assert setup.run_dir.text() != str(tmp_path / "form-run"), "a fresh folder is suggested for the next run"
+
+
+def test_form_errors_are_messages(train_view, dialog_log):
+    window, view = train_view
+    setup = view.setup
+    setup.preset.setCurrentIndex(setup.preset.findData("custom"))
+    setup.stage_images.setText("10, 20")
+    assert "one per stage" in setup.schedule_summary.text()
+    assert not view.start()
+    assert dialog_log.kinds("warning") and not view.running
+
+
+def test_unwritable_run_folder_is_a_message_and_the_app_survives(train_view, qtbot, tmp_path, dataset,
+                                                                 dialog_log, config_factory):
+    window, view = train_view
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    with qtbot.waitSignal(view.controller.stopped, timeout=30_000):
+        view.start_job(TrainingJob(not_a_folder / "run", config=config_factory(), dataset=dataset))
+    (_, title, message), = dialog_log.errors
+    assert "not writable" in message
+    assert not view.running and view.start_button.isEnabled()
+
+
+def test_missing_dataset_folder_is_a_message(train_view, qtbot, tmp_path, dialog_log, config_factory):
+    window, view = train_view
+    job = TrainingJob(tmp_path / "run", config=config_factory(), source=str(tmp_path / "no-such-folder"))
+    with qtbot.waitSignal(view.controller.stopped, timeout=30_000):
+        view.start_job(job)
+    assert "no-such-folder" in dialog_log.errors[0][2]
+
+
+def test_folder_with_a_run_offers_to_continue_it(train_view, tiny_run, dialog_log):
+    window, view = train_view
+    dialog_log.confirm_answer = False
+    view.setup.run_dir.setText(str(tiny_run))
+    assert not view.start()
+    assert "already holds a run" in dialog_log.kinds("confirm")[0][2]
+
+
+def test_closing_during_training_asks_then_stops_with_a_checkpoint(train_view, qtbot, tmp_path, dataset,
+                                                                   dialog_log, config_factory):
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    view.start_job(TrainingJob(run_dir, config=config_factory(stage_images=4000), dataset=dataset))
+    qtbot.waitUntil(lambda: view.monitor.plot.point_count() >= 1, timeout=30_000)
+
+    dialog_log.confirm_answer = False
+    assert not window.close()
+    assert view.running and window.isVisible()
+
+    dialog_log.confirm_answer = True
+    assert window.close()
+    assert not view.running
+    assert len(dialog_log.kinds("confirm")) == 2
+    assert checkpoints(run_dir)

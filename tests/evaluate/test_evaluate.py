@@ -1,0 +1,104 @@
+"""The evaluation suite: the shipped judge reads real faces, and the pipeline's numbers are sane."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.cli.main import main
+from core.evaluate.captions import EvalCaption, load_caption_file, synthetic_captions
+from core.evaluate.judge import DEFAULT_JUDGE, AttributeJudge
+from core.evaluate.report import evaluate_model, score_faithfulness
+
+BUNDLED = Path(__file__).resolve().parents[2] / "resources" / "models" / "default"
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return AttributeJudge.load(DEFAULT_JUDGE)
+
+
+def test_shipped_judge_reads_held_out_real_faces(judge):
+    captions, faces = synthetic_captions("test", 150, seed=4242)
+    result = score_faithfulness(judge.predict(faces.images(range(len(faces)))), captions)
+    assert result.mean >= 0.95, result.per_attribute
+
+
+def test_score_faithfulness_counts_only_mentioned_attributes():
+    captions = [EvalCaption("a man", {"gender": "man"}), EvalCaption("blue eyes", {"eye_color": "blue"})]
+    predictions = {"gender": np.array([0, 1, 1, 1]), "eye_color": np.array([2, 2, 1, 1])}
+    result = score_faithfulness({**{k: np.zeros(4, int) for k in ("age",)}, **predictions}, captions, repeats=2)
+    assert result.per_attribute == {"gender": 0.5, "eye_color": 1.0}
+    assert result.counts == {"gender": 2, "eye_color": 2}
+    assert result.mean == 0.75
+
+
+@pytest.fixture(scope="module")
+def face_model(tmp_path_factory):
+    """A tiny model trained for a few seconds on synthetic faces at 16×16."""
+    import dataclasses
+
+    from core.data.synthetic import SyntheticFaces
+    from core.model.t2f import T2F
+    from core.training.trainer import Trainer
+    from tests.conftest import tiny_config
+
+    config = tiny_config(resolution=16, stage_images=256, batch=16)
+    config = config.replace(train=dataclasses.replace(config.train, sample_every=1000, checkpoint_every=1000))
+    run = tmp_path_factory.mktemp("faces-run")
+    Trainer(run, config, SyntheticFaces(256, resolution=16)).train()
+    return T2F.load(run, device="cpu")
+
+
+def test_pipeline_numbers_are_sane(face_model, judge):
+    report = evaluate_model(face_model, judge, count=24, seeds=2)
+    ceiling, floor = report["ceiling_real_faces"]["mean"], report["floor_shuffled_captions"]["mean"]
+    assert ceiling >= 0.95
+    assert ceiling > floor + 0.3
+    assert 0.15 < floor < 0.7  # shuffled captions: near chance (attributes have 2–6 values)
+    q = report["quality"]
+    assert q["frechet_real_vs_real"] < q["frechet_judge"]  # a 16×16 toy is far from real faces
+    assert report["diversity"]["generated"] >= 0
+    assert set(report["paraphrase"]["per_attribute"]) <= set(report["faithfulness"]["per_attribute"]) | set(
+        report["paraphrase"]["per_attribute"])
+
+
+def test_cli_evaluate_with_custom_captions_json_and_report(face_model, tmp_path, capsys):
+    model_dir = tmp_path / "model"
+    face_model.save(model_dir)
+    captions = tmp_path / "mine.jsonl"
+    captions.write_text(
+        json.dumps({"text": "a smiling woman with red hair", "attributes": {"gender": "woman", "hair_color": "red",
+                                                                           "expression": "smiling"}}) + "\n"
+        + json.dumps({"text": "an old man with a beard", "attributes": {"age": "old", "facial_hair": "beard"}}) + "\n")
+    out = tmp_path / "report.json"
+    code = main(["evaluate", str(model_dir), "--captions", str(captions), "--seeds", "2", "--json", str(out),
+                 "--report", str(tmp_path / "html")])
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert set(data["faithfulness"]["per_attribute"]) == {"gender", "hair_color", "expression", "age", "facial_hair"}
+    assert (tmp_path / "html" / "index.html").exists() and (tmp_path / "html" / "attributes.png").exists()
+    assert "text-faithfulness" in capsys.readouterr().out
+
+
+def test_caption_file_errors_name_line_and_problem(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "attributes": {"hair_color": "purple"}}\n')
+    with pytest.raises(ValueError, match=r"bad\.jsonl:1: hair_color must be one of"):
+        load_caption_file(bad)
+    bad.write_text('{"text": "x", "attributes": {"mood": "happy"}}\n')
+    with pytest.raises(ValueError, match="unknown attribute 'mood'"):
+        load_caption_file(bad)
+
+
+@pytest.mark.skipif(not (BUNDLED / "config.json").exists(), reason="no bundled model in resources/models/default")
+def test_bundled_model_follows_twenty_fixed_captions(judge):
+    from core.model.t2f import T2F
+
+    model = T2F.load(BUNDLED, device="cpu")
+    captions, _ = synthetic_captions("test", 20, seed=2024)
+    from core.evaluate.report import generate_faces
+
+    images = generate_faces(model, [c.text for c in captions], seeds=3)
+    assert score_faithfulness(judge.predict(images), captions, 3).mean > 0.7
