@@ -88,7 +88,14 @@ def save_tensors(path: Path, tensors: dict[str, torch.Tensor], metadata: dict[st
     atomic_write_bytes(Path(path), save(cpu, metadata=metadata))
 
 
+def _looks_like_safetensors(data: bytes) -> bool:
+    """A little-endian u64 header length that fits the file, followed by a JSON object."""
+    header_len = int.from_bytes(data[:8], "little")
+    return 8 + header_len <= len(data) and data[8:9] == b"{"
+
+
 def _looks_like_pickle(head: bytes) -> bool:
+    """A pickle (protocol 2+ opens with 0x80) or a ``torch.save`` zip archive."""
     return head[:1] == b"\x80" or head[:2] == b"PK"
 
 
@@ -110,7 +117,8 @@ def load_tensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
         raise ModelFileError(path, "is a folder, expected a weights file") from None
     if len(data) < 8:
         raise ModelFileError(path, f"truncated or empty ({len(data)} bytes)")
-    if _looks_like_pickle(data):
+    # Safetensors first: its header length can begin with any byte, 0x80 included.
+    if not _looks_like_safetensors(data) and _looks_like_pickle(data):
         return _load_torch_weights_only(path, data), {}
     try:
         tensors = load(data)

@@ -133,3 +133,18 @@ def test_atomic_writes_leave_readable_files_and_no_temp_files(tmp_path):
     assert target.read_text() == '{"x": 1}'
     assert os.stat(target).st_mode & 0o044  # group/other may read, like any file the user saves
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_safetensors_whose_header_length_starts_like_a_pickle_still_load(tmp_path):
+    from core.io import save_tensors
+
+    tensors = {"w": torch.arange(6.0).view(2, 3)}
+    for pad in range(300):  # find metadata whose header length's low byte is 0x80
+        path = tmp_path / "w.safetensors"
+        save_tensors(path, tensors, metadata={"pad": "x" * pad})
+        if path.read_bytes()[0] == 0x80:
+            break
+    else:
+        pytest.fail("could not produce a header length ending in 0x80")
+    loaded, metadata = load_tensors(path)
+    assert torch.equal(loaded["w"], tensors["w"]) and metadata["pad"] == "x" * pad
