@@ -37,7 +37,8 @@ class ModelConfig:
     channels: tuple[int, ...] = (256, 256, 128, 64, 32)
     ca_dim: int = 64
     noise_dim: int = 64
-    vocab_size: int = 1000
+    #: Tokenizer pieces; 0 = chosen from the training captions when a run starts (then resolved).
+    vocab_size: int = 0
     max_tokens: int = 64
     embedding_dim: int = 128
     text_hidden: int = 256
@@ -56,7 +57,9 @@ class ModelConfig:
             )
         if any(c <= 0 for c in self.channels):
             raise ValueError("channel widths must be positive")
-        for name in ("ca_dim", "noise_dim", "vocab_size", "max_tokens", "embedding_dim",
+        if self.vocab_size < 0:
+            raise ValueError("vocab_size must be positive (or 0 to choose it from the captions)")
+        for name in ("ca_dim", "noise_dim", "max_tokens", "embedding_dim",
                      "text_hidden", "text_layers", "d_text_dim", "mbstd_group"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
@@ -223,7 +226,7 @@ def preset(name: str, resolution: int | None = None) -> RunConfig:
         res = resolution or 32
         depths = int(math.log2(res)) - 1
         model = ModelConfig(resolution=res, channels=default_channels(res, base=64, minimum=16),
-                            ca_dim=32, noise_dim=32, vocab_size=300, embedding_dim=32,
+                            ca_dim=32, noise_dim=32, embedding_dim=32,
                             text_hidden=64, text_layers=1, d_text_dim=32)
         train = TrainConfig(stage_images=(2_000,) * depths, batch_sizes=(16,) * depths,
                             fade_fraction=0.5, log_every=5, sample_every=50, checkpoint_every=200,

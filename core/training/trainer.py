@@ -137,7 +137,8 @@ class Trainer:
             tokenizer = Tokenizer.load(self.run.tokenizer, max_tokens=model_cfg.max_tokens)
         else:
             if self.context.is_main:
-                tokenizer = Tokenizer.train(self.dataset.all_captions(), model_cfg.vocab_size, model_cfg.max_tokens)
+                tokenizer = Tokenizer.train(self.dataset.all_captions(), model_cfg.vocab_size or None,
+                                            model_cfg.max_tokens)
                 tokenizer.save(self.run.tokenizer)
             if self.context.enabled:
                 torch.distributed.barrier()
