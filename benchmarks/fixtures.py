@@ -168,27 +168,3 @@ def load_model(prefer_bundled: bool = True):  # noqa: ANN201 - (T2F, description
         except Exception as error:  # noqa: BLE001 - fall back, and say so
             return fresh_model(), f"fresh model of configs/bundled.json (bundled model failed to load: {error})"
     return fresh_model(), "freshly initialised model of configs/bundled.json (no resources/models/default)"
-
-
-def save_model(model, folder: Path) -> str:  # noqa: ANN001 - T2F
-    """``model.save(folder)``, working around core's pickle sniffing of safetensors files.
-
-    ``core.io.load_tensors`` treats any file whose first byte is 0x80 (or that starts with
-    ``PK``) as a ``torch.save`` pickle. A safetensors file starts with its JSON header's length as
-    a little-endian u64, so every header whose length is ≡ 0x80 (mod 256) is misread — about one
-    model in 256 — and the load fails. If that happens here, the weights are written again with
-    one more metadata entry (which changes the header length); returns a note saying so, else "".
-    """
-    from core.io import save_tensors
-    from core.model.t2f import MODEL_FORMAT
-
-    folder = Path(folder)
-    model.save(folder)
-    path = folder / "model.safetensors"
-    for pad in range(1, 64):
-        head = path.read_bytes()[:2]
-        if head[:1] != b"\x80" and head != b"PK":
-            return "" if pad == 1 else (f"model.safetensors re-written with {pad - 1} padding character(s) "
-                                        "of metadata: its header length made core.io sniff it as a pickle")
-        save_tensors(path, dict(model.state_dict()), metadata={"format": MODEL_FORMAT, "bench_pad": "x" * pad})
-    raise RuntimeError("could not write a safetensors file that core.io accepts")

@@ -93,9 +93,7 @@ MILESTONES = (("qapplication", "QApplication"), ("window-show", "window shown"),
 
 def measure_launch(report: Report, runs: int, workdir: Path, baselines: bool) -> dict[str, Any]:
     model_dir = workdir / "model"
-    note = fixtures.save_model(fixtures.fresh_model(), model_dir)
-    if note:
-        report.notes.append(f"launch: {note}.")
+    fixtures.fresh_model().save(model_dir)
     bundled = fixtures.BUNDLED_MODEL if (fixtures.BUNDLED_MODEL / "config.json").is_file() else None
     cases = [("python main.py (bundled model)" if bundled else "python main.py (no model: empty state)",
               [], bundled is not None),
