@@ -96,6 +96,32 @@ def interpolate(model, start: Endpoint, end: Endpoint, frames: int, mode: str = 
     return to_uint8(model.synthesize(latents))
 
 
+GRID_MIN, GRID_MAX = 2, 10
+
+
+@torch.inference_mode()
+def corner_grid(model, start: Endpoint, end: Endpoint, size: int = 5, method: str = "slerp",
+                truncation: float = 1.0) -> np.ndarray:
+    """Faces ``size×size×R×R×3`` (uint8): text changes across the columns, noise down the rows.
+
+    Top-left is A's text with A's seed, top-right B's text with A's seed, bottom-left A's text
+    with B's seed, bottom-right B's text with B's seed: a row shows what the words do to one face,
+    a column what the noise does to one description. Drawn as one batch.
+    """
+    from core.model.t2f import to_uint8
+
+    if not GRID_MIN <= size <= GRID_MAX:
+        raise ValueError(f"grid size must be between {GRID_MIN} and {GRID_MAX}, got {size}")
+    ends = model.latents([start.text, end.text], [start.seed, end.seed], truncation)
+    ca = model.config.ca_dim
+    t = torch.linspace(0.0, 1.0, size, device=ends.device)
+    texts = lerp(ends[0, :ca], ends[1, :ca], t)  # columns
+    noises = (slerp if method == "slerp" else lerp)(ends[0, ca:], ends[1, ca:], t)  # rows
+    latents = torch.cat([texts.unsqueeze(0).expand(size, -1, -1), noises.unsqueeze(1).expand(-1, size, -1)], dim=2)
+    images = to_uint8(model.synthesize(latents.reshape(size * size, -1)))
+    return images.reshape(size, size, *images.shape[1:])
+
+
 def grid_array(images: np.ndarray, columns: int | None = None, padding: int = 2,
                background: int = 255) -> np.ndarray:
     """Tile ``N×H×W×3`` uint8 images into one array, ``columns`` wide (default: near-square)."""

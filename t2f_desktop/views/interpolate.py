@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from t2f_desktop import dialogs, export, image_actions
-from t2f_desktop.corner_grid import MAX_SIZE, MIN_SIZE, corner_grid
+from core.explore import GRID_MAX as MAX_SIZE, GRID_MIN as MIN_SIZE, corner_grid
 from t2f_desktop.history import History, HistoryEntry
 from t2f_desktop.model_session import ModelSession
 from t2f_desktop.qimage import to_pixmap

@@ -117,7 +117,7 @@ def test_corner_grid_shape(tiny_model):
     from core.explore import Endpoint
     from core.model.t2f import T2F
 
-    from t2f_desktop.corner_grid import corner_grid
+    from core.explore import corner_grid
 
     model = T2F.load(tiny_model, device="cpu")
     grid = corner_grid(model, Endpoint("a", 1), Endpoint("b", 2), size=4)
