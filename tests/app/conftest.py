@@ -43,7 +43,7 @@ def tiny_config(stage_images: int = 64, batch: int = 8, **train: Any):
 
 
 def drawn_dataset(count: int = 32):
-    from t2f_desktop.demo_faces import demo_dataset
+    from tests.app.demo_faces import demo_dataset
 
     return demo_dataset(count, size=RESOLUTION, seed=1)
 

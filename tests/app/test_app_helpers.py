@@ -127,7 +127,7 @@ def test_corner_grid_shape(tiny_model):
 
 
 def test_demo_faces_are_deterministic():
-    from t2f_desktop.demo_faces import demo_faces
+    from tests.app.demo_faces import demo_faces
 
     a, captions = demo_faces(4, 16, seed=2)
     b, _ = demo_faces(4, 16, seed=2)
