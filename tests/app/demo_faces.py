@@ -1,7 +1,7 @@
-"""A handful of simple drawn faces with captions, for tests and screenshots (no Qt).
+"""A handful of simple drawn faces with captions, for the app tests (no Qt).
 
 The real training data comes from :mod:`core.data` (its synthetic renderer or a folder). This
-stand-in only needs to be quick, deterministic and obviously face-like, so tests and screenshot
+stand-in only needs to be quick, deterministic and obviously face-like, so the tests
 runs do not depend on a particular data loader.
 """
 
