@@ -2,7 +2,7 @@
 
 The real training data comes from :mod:`core.data` (its synthetic renderer or a folder). This
 stand-in only needs to be quick, deterministic and obviously face-like, so the tests
-runs do not depend on a particular data loader.
+do not depend on a particular data loader.
 """
 
 from __future__ import annotations
