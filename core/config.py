@@ -108,6 +108,13 @@ class TrainConfig:
     #: StackGAN's code averages over dimensions too, an effective weight of about 1/ca_dim.
     kl_weight: float = 0.05
     mismatch_weight: float = 1.0
+    #: "hinge" (default): a real image must score ``mismatch_margin`` higher with its own caption than
+    #: with a wrong one; "linear": T2F's "wrong caption counts as fake", unbounded (see core.losses).
+    #: Toy test (coloured shapes, 16×16, 7,500 images): margin 1 → colour follows the caption 50 %;
+    #: margin 5 → 100 % with mismatched scores near −6; linear → 100 % but mismatched scores −35 and
+    #: the critic rating fakes above reals.
+    mismatch_loss: str = "hinge"
+    mismatch_margin: float = 5.0
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -137,6 +144,8 @@ class TrainConfig:
             raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
+        if self.mismatch_loss not in ("hinge", "linear"):
+            raise ValueError(f"mismatch_loss must be hinge or linear, got {self.mismatch_loss!r}")
         if self.mixed_precision not in ("off", "bf16", "fp16"):
             raise ValueError(f"mixed_precision must be off, bf16 or fp16, got {self.mixed_precision!r}")
         if not 0.0 <= self.ema_beta < 1.0:

@@ -46,18 +46,33 @@ def gradient_penalty(critic: Critic, real: torch.Tensor, fake: torch.Tensor,
 
 
 def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor,
-                       mismatched_scores: torch.Tensor | None, mismatch_weight: float = 1.0
-                       ) -> torch.Tensor:
+                       mismatched_scores: torch.Tensor | None, mismatch_weight: float = 1.0,
+                       mismatch_loss: str = "hinge", margin: float = 5.0) -> torch.Tensor:
     """Wasserstein critic loss with the matching-aware term.
 
-    Real images with their own captions are "real"; generated images and real images with a
-    wrong caption are both "fake". With the mismatch term on, the fake side is the average of the
-    two so the critic's scale does not change when it is turned on.
+    ``"linear"`` is T2F's form: real images with a wrong caption count as fake, so the fake side is
+    the average of generated and mismatched scores. Nothing bounds that term — the critic can keep
+    lowering mismatched scores without any Lipschitz cost, since the gradient penalty only looks
+    along real–fake lines. In our 64×64 run it did exactly that: mismatched scores fell to −140 and
+    the critic rated generated faces above real ones (fake +4.1, real −3.7) — it had stopped
+    judging realism.
+
+    ``"hinge"`` (default) keeps the Wasserstein real/fake term and asks only that each real image
+    score higher with its own caption than with a wrong one by ``margin``:
+    ``mean(relu(margin − D(x, t) + D(x, t̃)))``. Once pairs are separated the term stops pulling.
+    On the coloured-shapes toy the same budget gave: linear, mismatched scores −35 and fakes rated
+    above reals; hinge with margin 5, mismatched scores −6, reals above fakes, and the drawn colour
+    following the caption in every face.
     """
-    fake_side = fake_scores.mean()
-    if mismatched_scores is not None and mismatch_weight > 0:
-        fake_side = (fake_side + mismatch_weight * mismatched_scores.mean()) / (1.0 + mismatch_weight)
-    return fake_side - real_scores.mean()
+    wasserstein = fake_scores.mean() - real_scores.mean()
+    if mismatched_scores is None or mismatch_weight <= 0:
+        return wasserstein
+    if mismatch_loss == "linear":
+        fake_side = (fake_scores.mean() + mismatch_weight * mismatched_scores.mean()) / (1.0 + mismatch_weight)
+        return fake_side - real_scores.mean()
+    if mismatch_loss == "hinge":
+        return wasserstein + mismatch_weight * torch.relu(margin - real_scores + mismatched_scores).mean()
+    raise ValueError(f"mismatch_loss must be 'hinge' or 'linear', got {mismatch_loss!r}")
 
 
 def drift_penalty(real_scores: torch.Tensor) -> torch.Tensor:

@@ -320,7 +320,8 @@ class Trainer:
             real_scores = disc.head(real_features, text_d).float()
             fake_scores = disc(fake, text_d, depth, alpha).float()
             mismatched = disc.head(real_features, text_d[wrong]).float() if wrong is not None else None
-            d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight)
+            d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight,
+                                        cfg.mismatch_loss, cfg.mismatch_margin)
             drift = drift_penalty(real_scores)
             d_total = d_loss + cfg.drift_weight * drift
         gp = torch.zeros((), device=self.device)

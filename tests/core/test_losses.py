@@ -58,7 +58,7 @@ def test_derangement_varies_and_refuses_one_element():
 def test_discriminator_loss_counts_mismatched_text_as_fake():
     real, fake, mismatched = torch.tensor([2.0, 4.0]), torch.tensor([1.0, -1.0]), torch.tensor([6.0, 2.0])
     assert discriminator_loss(real, fake, None).item() == pytest.approx(0.0 - 3.0)
-    assert discriminator_loss(real, fake, mismatched, 1.0).item() == pytest.approx((0.0 + 4.0) / 2 - 3.0)
+    assert discriminator_loss(real, fake, mismatched, 1.0, "linear").item() == pytest.approx((0.0 + 4.0) / 2 - 3.0)
     assert drift_penalty(real).item() == pytest.approx((4 + 16) / 2)
 
 
@@ -75,3 +75,18 @@ def test_ca_sample_is_mu_plus_sigma_eps():
     eps = torch.randn(2, 4)
     torch.testing.assert_close(ca.sample(mu, logvar, eps), mu + torch.exp(logvar / 2) * eps)
     assert torch.equal(ca.sample(mu, logvar, torch.zeros(2, 4)), mu)
+
+
+def test_hinge_mismatch_term_stops_pulling_once_pairs_are_separated():
+    real, fake = torch.tensor([2.0, 4.0]), torch.tensor([1.0, -1.0])
+    # wrong captions score 1.5 and 5.0: the first pair is separated by 0.5 (< margin 1), the second not at all
+    mismatched = torch.tensor([1.5, 5.0], requires_grad=True)
+    loss = discriminator_loss(real, fake, mismatched, 1.0, "hinge", margin=1.0)
+    assert loss.item() == pytest.approx((0.0 - 3.0) + (0.5 + 2.0) / 2)
+    loss.backward()
+    assert mismatched.grad.tolist() == [0.5, 0.5]
+    far = torch.tensor([-100.0, -100.0], requires_grad=True)
+    discriminator_loss(real, fake, far, 1.0, "hinge").backward()
+    assert far.grad.tolist() == [0.0, 0.0]  # no incentive to push mismatched scores further down
+    with pytest.raises(ValueError, match="must be .hinge. or .linear."):
+        discriminator_loss(real, fake, far, 1.0, "cubic")
