@@ -15,6 +15,11 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+#: Forms of the matching-aware term (see core.losses).
+MISMATCH_LOSSES = ("hinge", "linear", "contrastive")
+#: Ways the text encoder summarises a caption (see core.text.encoder).
+TEXT_SUMMARIES = ("last", "mean")
+
 
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Build a dataclass from a dict, refusing unknown keys (catches typos and wrong files)."""
@@ -46,6 +51,10 @@ class ModelConfig:
     #: Projection width of the text embedding inside the discriminator.
     d_text_dim: int = 128
     mbstd_group: int = 4
+    #: How the LSTM's outputs become one caption vector: "last" (T2F) reads the output at the last
+    #: real token; "mean" averages the outputs over the real tokens. Both ignore padding exactly.
+    #: See core.text.encoder for why the bundled model uses "mean".
+    text_summary: str = "last"
 
     def __post_init__(self) -> None:
         if self.resolution < 16 or self.resolution > 256 or self.resolution & (self.resolution - 1):
@@ -57,6 +66,8 @@ class ModelConfig:
             )
         if any(c <= 0 for c in self.channels):
             raise ValueError("channel widths must be positive")
+        if self.text_summary not in TEXT_SUMMARIES:
+            raise ValueError(f"text_summary must be one of {', '.join(TEXT_SUMMARIES)}, got {self.text_summary!r}")
         if self.vocab_size < 0:
             raise ValueError("vocab_size must be positive (or 0 to choose it from the captions)")
         for name in ("ca_dim", "noise_dim", "max_tokens", "embedding_dim",
@@ -112,9 +123,17 @@ class TrainConfig:
     #: with a wrong one; "linear": T2F's "wrong caption counts as fake", unbounded (see core.losses).
     #: Toy test (coloured shapes, 16×16, 7,500 images): margin 1 → colour follows the caption 50 %;
     #: margin 5 → 100 % with mismatched scores near −6; linear → 100 % but mismatched scores −35 and
-    #: the critic rating fakes above reals.
+    #: the critic rating fakes above reals. "contrastive": each real image must pick its own caption
+    #: among all the batch's captions (cross-entropy), and the generator is rewarded for faces the
+    #: critic matches to their own caption — see core.losses.contrastive_matching_loss.
     mismatch_loss: str = "hinge"
     mismatch_margin: float = 5.0
+    #: Steps of the matching warm-up before the GAN (0 = none, as in T2F): the critic learns on real
+    #: pairs which caption belongs to which face, and the generator's text encoder starts as a copy
+    #: of the critic's. See core.training.matching for why and for what it measured.
+    matching_warmup_steps: int = 0
+    matching_warmup_lr: float = 0.004
+    matching_warmup_batch: int = 32
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -144,8 +163,10 @@ class TrainConfig:
             raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
-        if self.mismatch_loss not in ("hinge", "linear"):
-            raise ValueError(f"mismatch_loss must be hinge or linear, got {self.mismatch_loss!r}")
+        if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
+            raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
+        if self.mismatch_loss not in MISMATCH_LOSSES:
+            raise ValueError(f"mismatch_loss must be one of {', '.join(MISMATCH_LOSSES)}, got {self.mismatch_loss!r}")
         if self.mixed_precision not in ("off", "bf16", "fp16"):
             raise ValueError(f"mixed_precision must be off, bf16 or fp16, got {self.mixed_precision!r}")
         if not 0.0 <= self.ema_beta < 1.0:

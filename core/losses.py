@@ -7,7 +7,7 @@ weaker constraint than the 1-Lipschitz one WGAN-GP asks for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -73,6 +73,43 @@ def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor,
     if mismatch_loss == "hinge":
         return wasserstein + mismatch_weight * torch.relu(margin - real_scores + mismatched_scores).mean()
     raise ValueError(f"mismatch_loss must be 'hinge' or 'linear', got {mismatch_loss!r}")
+
+
+def caption_pairs(captions: Sequence[str]) -> torch.Tensor:
+    """``B×B`` bool: may caption ``j`` be scored against image ``i`` in the contrastive term?
+
+    The diagonal (each image's own caption) is always allowed. Off the diagonal, a caption is a
+    usable *wrong* caption only if it differs from the image's own text and neither is empty: two
+    images that happen to share a caption both match it, and an empty caption matches every face.
+    A row whose own caption is empty keeps only its diagonal, so it adds nothing to the loss.
+    """
+    n = len(captions)
+    same = torch.tensor([[a == b for b in captions] for a in captions], dtype=torch.bool).reshape(n, n)
+    nonempty = torch.tensor([bool(c.strip()) for c in captions], dtype=torch.bool)
+    allowed = ~same & nonempty[:, None] & nonempty[None, :]
+    return allowed | torch.eye(n, dtype=torch.bool)
+
+
+def contrastive_matching_loss(pair_scores: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of picking each image's own caption among every caption in the batch.
+
+    ``pair_scores[i, j]`` is the critic's ``D(x_i, t_j)``; ``allowed`` comes from
+    :func:`caption_pairs`. This is the matching-aware idea of T2F (a real image with a wrong caption
+    is not a match) taken over all ``B − 1`` wrong captions instead of one derangement, the way
+    contrastive text-to-image GANs (XMC-GAN) do it. Why it matters here: with one wrong caption and
+    a hinge, the critic learned to tell captions apart by the background colour alone — the largest,
+    easiest cue, which separates most random pairs by a wide margin, after which the hinge stops
+    pulling. In a batch of 32, several wrong captions share the background (or do not mention
+    it), so only the other attributes can rank the right caption first. Rows are shift-invariant,
+    so the term shapes only the text-dependent part of the score, never the real/fake level the
+    Wasserstein term sets. The mean is over rows that have at least one wrong caption.
+    """
+    logits = pair_scores.float().masked_fill(~allowed, float("-inf"))
+    rows = allowed.sum(dim=1) > 1
+    if not bool(rows.any()):
+        return pair_scores.sum() * 0.0
+    targets = torch.arange(pair_scores.shape[0], device=pair_scores.device)
+    return torch.nn.functional.cross_entropy(logits[rows], targets[rows])
 
 
 def drift_penalty(real_scores: torch.Tensor) -> torch.Tensor:

@@ -17,8 +17,8 @@ from pathlib import Path
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
 from core.config import PRESETS, RunConfig, preset
-from core.training.events import (CheckpointSaved, Event, StageChanged, StepMetrics, TrainingFinished,
-                                  TrainingStarted, TrainingWarning)
+from core.training.events import (CheckpointSaved, Event, MatchingWarmup, StageChanged, StepMetrics,
+                                  TrainingFinished, TrainingStarted, TrainingWarning)
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -95,6 +95,9 @@ class ProgressPrinter:
             v = event.values
             self.bar.update(v["images_seen"] - self.bar.n)
             self.bar.set_postfix_str(f"{v['resolution']}px α={v['alpha']:.2f} D={v['d_loss']:.3f} G={v['g_loss']:.3f}")
+        elif isinstance(event, MatchingWarmup):
+            if event.step == event.steps or event.step % max(1, event.steps // 10) < 25:
+                self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
         elif isinstance(event, StageChanged):
             self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
                         f"batch {event.batch_size}")

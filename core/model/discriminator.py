@@ -54,8 +54,15 @@ class _FinalBlock(nn.Module):
 
     def head(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         """``ψ(h) + ⟨φ(text), h⟩``: cheap, so one ``h`` can be scored against several captions."""
-        projected = self.text_project(leaky(self.text_compress(text)))
-        return self.score(h).squeeze(1) + (projected * h).sum(dim=1)
+        return self.score(h).squeeze(1) + (self.project_text(text) * h).sum(dim=1)
+
+    def pair_head(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """Every image against every caption: ``B×B`` scores, ``[i, j] = ψ(h_i) + ⟨φ(text_j), h_i⟩``."""
+        return self.score(h) + h @ self.project_text(text).t()
+
+    def project_text(self, text: torch.Tensor) -> torch.Tensor:
+        """φ(text): the caption as a direction in image-feature space."""
+        return self.text_project(leaky(self.text_compress(text)))
 
 
 class Discriminator(nn.Module):
@@ -64,7 +71,8 @@ class Discriminator(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         widths = config.channels
-        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers)
+        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
+                                   config.text_summary)
         text_dim = config.text_hidden
         self.from_rgb = nn.ModuleList(EqualizedConv2d(3, w, 1) for w in widths)
         # blocks[d - 1] takes depth d's resolution down to depth d − 1's.
@@ -105,3 +113,8 @@ class Discriminator(nn.Module):
     def head(self, features: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         """Score precomputed :meth:`features` against ``text``."""
         return self.final.head(features, text)
+
+    def pair_scores(self, features: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """``B×B`` scores of each image's :meth:`features` against every caption in ``text``
+        (one matrix product: the projection head makes the contrastive matching term cheap)."""
+        return self.final.pair_head(features, text)

@@ -76,7 +76,8 @@ class T2F(nn.Module):
         self.config = config
         self.tokenizer = tokenizer
         self.info = info or ModelInfo(depth=config.depths - 1)
-        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers)
+        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
+                                   config.text_summary)
         self.ca = ConditioningAugmentation(config.text_hidden, config.ca_dim)
         self.generator = Generator(config)
 

@@ -30,6 +30,15 @@ class StepMetrics:
 
 
 @dataclass(frozen=True)
+class MatchingWarmup:
+    """Progress of the matching warm-up that runs before the GAN (see core.training.matching)."""
+
+    step: int
+    steps: int
+    loss: float
+
+
+@dataclass(frozen=True)
 class StageChanged:
     stage: int
     stages: int
@@ -66,4 +75,4 @@ class TrainingFinished:
     message: str = ""
 
 
-Event = TrainingStarted | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished
+Event = TrainingStarted | MatchingWarmup | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished

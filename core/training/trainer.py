@@ -26,7 +26,8 @@ from core.data.base import TextFaceDataset
 from core.devices import resolve_device
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
-from core.losses import derangement, discriminator_loss, drift_penalty, generator_loss, gradient_penalty
+from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
+                         generator_loss, gradient_penalty)
 from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
 from core.model.t2f import T2F, ModelInfo, load_state_strict
@@ -34,8 +35,9 @@ from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
                                       prune_checkpoints, sub_state, unflatten_optimizer)
-from core.training.events import (CheckpointSaved, Event, SamplesSaved, StageChanged, StepMetrics,
+from core.training.events import (CheckpointSaved, Event, MatchingWarmup, SamplesSaved, StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
+from core.training.matching import copy_text_encoder, depth_for_step, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.schedule import Position, position, real_images_at
@@ -94,6 +96,7 @@ class Trainer:
         self._build()
         self.step = 0
         self.images_seen = 0
+        self.warmup_step = 0
         self.bad_steps = 0
         self.wall_time = 0.0
         self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
@@ -205,7 +208,9 @@ class Trainer:
         stage = None
         reason, message = "completed", ""
         try:
-            while True:
+            if not self._warm_up_matching():
+                reason = "stopped"
+            while reason != "stopped":
                 if not self._unpaused.is_set():
                     self.wall_time += time.perf_counter() - last_clock
                     self._unpaused.wait()
@@ -270,7 +275,10 @@ class Trainer:
 
     def _batch(self, pos: Position) -> tuple[torch.Tensor, list[str]]:
         """Real images at the model's full resolution and one caption per image."""
-        count = self._rank_batch(pos)
+        return self._real_batch(self._rank_batch(pos))
+
+    def _real_batch(self, count: int) -> tuple[torch.Tensor, list[str]]:
+        """``count`` real images at the model's full resolution, one caption each (some empty)."""
         indices = self.sampler.take(count)
         images = self.dataset.images(indices)
         size = self.config.model.resolution
@@ -284,6 +292,42 @@ class Trainer:
             options = self.dataset.captions(index)
             captions.append("" if empty[i] else options[min(int(choice[i] * len(options)), len(options) - 1)])
         return images.to(self.device, non_blocking=True), captions
+
+    def _warm_up_matching(self) -> bool:
+        """Run what is left of the matching warm-up (see :mod:`core.training.matching`).
+
+        Returns ``False`` when a stop request interrupted it; the checkpoint written on the way out
+        records how far it got, and a resumed run continues from there. When it ends, the
+        generator's text encoder (and its EMA copy) start from the critic's, and a checkpoint
+        marks the warm-up done.
+        """
+        cfg = self.config.train
+        if self.warmup_step >= cfg.matching_warmup_steps or self.step > 0:
+            return True
+        disc = self.discriminator
+        optimizer = torch.optim.Adam(disc.parameters(), lr=cfg.matching_warmup_lr, betas=cfg.betas, eps=1e-8)
+        losses: list[float] = []
+        while self.warmup_step < cfg.matching_warmup_steps:
+            self._unpaused.wait()
+            if self._stop.is_set():
+                return False
+            images, captions = self._real_batch(max(2, cfg.matching_warmup_batch // self.context.world_size))
+            ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(captions))
+            depth = depth_for_step(self.warmup_step, disc.max_depth)
+            loss = matching_step(disc, images, ids, lengths, captions, depth)  # fp32: short, and no scaler
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self._sync_and_step(optimizer, disc)
+            self.warmup_step += 1
+            losses.append(loss.item())
+            if self.warmup_step % cfg.log_every == 0 or self.warmup_step == cfg.matching_warmup_steps:
+                self._emit(MatchingWarmup(self.warmup_step, cfg.matching_warmup_steps,
+                                          sum(losses) / len(losses)))
+                losses = []
+        copy_text_encoder(disc.text_encoder, self.model.text_encoder)
+        copy_text_encoder(disc.text_encoder, self.ema.text_encoder)
+        self.save_checkpoint()
+        return True
 
     def _noise(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
         cfg = self.config.model
@@ -302,6 +346,8 @@ class Trainer:
         images, captions = self._batch(pos)
         count = images.shape[0]
         wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
+        contrastive = cfg.mismatch_loss == "contrastive" and cfg.mismatch_weight > 0
+        allowed = caption_pairs(captions).to(self.device) if contrastive else None
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
@@ -319,9 +365,15 @@ class Trainer:
             real_features = disc.features(real, depth, alpha)
             real_scores = disc.head(real_features, text_d).float()
             fake_scores = disc(fake, text_d, depth, alpha).float()
-            mismatched = disc.head(real_features, text_d[wrong]).float() if wrong is not None else None
-            d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight,
-                                        cfg.mismatch_loss, cfg.mismatch_margin)
+            if contrastive:
+                pairs = disc.pair_scores(real_features, text_d).float()
+                mismatched = pairs[~torch.eye(count, dtype=torch.bool, device=self.device) & allowed]
+                d_loss = (discriminator_loss(real_scores, fake_scores, None)
+                          + cfg.mismatch_weight * contrastive_matching_loss(pairs, allowed))
+            else:
+                mismatched = disc.head(real_features, text_d[wrong]).float() if wrong is not None else None
+                d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight,
+                                            cfg.mismatch_loss, cfg.mismatch_margin)
             drift = drift_penalty(real_scores)
             d_total = d_loss + cfg.drift_weight * drift
         gp = torch.zeros((), device=self.device)
@@ -344,8 +396,11 @@ class Trainer:
             with self._autocast():
                 c = ConditioningAugmentation.sample(mu, logvar, eps_g)
                 fake = model.generator(torch.cat([c, z_g], 1), depth, alpha)
-                g_scores = disc(fake, text_d, depth, alpha).float()
-                g_loss = generator_loss(g_scores)
+                fake_features = disc.features(fake, depth, alpha)
+                g_loss = generator_loss(disc.head(fake_features, text_d).float())
+                if contrastive:
+                    g_loss = g_loss + cfg.mismatch_weight * contrastive_matching_loss(
+                        disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl
             if not self._finite(g_total, "generator"):
@@ -362,7 +417,7 @@ class Trainer:
         self.images_seen += self._global_batch(pos)
         values = {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "drift": drift.item(), "kl": kl.item(),
                   "real_score": real_scores.mean().item(), "fake_score": fake_scores.mean().item()}
-        if mismatched is not None:
+        if mismatched is not None and mismatched.numel() > 0:
             values["mismatch_score"] = mismatched.mean().item()
         if apply_gp:
             values["gp"] = gp.item()
@@ -433,7 +488,7 @@ class Trainer:
             tensors.update({f"{prefix}.{k}": v for k, v in module.state_dict().items()})
         meta: dict[str, Any] = {
             "step": self.step, "images_seen": self.images_seen, "bad_steps": self.bad_steps,
-            "wall_time": self.wall_time, "sampler": self.sampler.state(),
+            "wall_time": self.wall_time, "sampler": self.sampler.state(), "warmup_step": self.warmup_step,
             "opt_g": flatten_optimizer("opt_g", self.opt_g.state_dict(), tensors),
             "opt_d": flatten_optimizer("opt_d", self.opt_d.state_dict(), tensors),
             "world_size": self.context.world_size,
@@ -488,6 +543,7 @@ class Trainer:
             self.step, self.images_seen = int(meta["step"]), int(meta["images_seen"])
             self.bad_steps, self.wall_time = int(meta["bad_steps"]), float(meta["wall_time"])
             self.sampler.load_state(meta["sampler"])
+            self.warmup_step = int(meta.get("warmup_step", self.config.train.matching_warmup_steps))
             if "scaler" in meta and self.scaler.is_enabled():
                 self.scaler.load_state_dict(meta["scaler"])
         except (KeyError, ValueError, RuntimeError) as error:

@@ -142,6 +142,9 @@ class TrainingWorker(QObject):
             self.samples_saved.emit(event)
         elif isinstance(event, events.CheckpointSaved):
             self.checkpoint_saved.emit(event)
+        elif isinstance(event, events.MatchingWarmup):
+            self.status.emit(f"Matching warm-up (the critic learns which caption fits which face): "
+                             f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
         elif isinstance(event, events.StageChanged):
             self.stage_changed.emit(event)
         elif isinstance(event, events.TrainingWarning):

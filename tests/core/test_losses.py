@@ -3,7 +3,8 @@ import math
 import pytest
 import torch
 
-from core.losses import derangement, discriminator_loss, drift_penalty, gradient_penalty
+from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
+                         gradient_penalty)
 from core.model.conditioning import ConditioningAugmentation, kl_divergence
 
 
@@ -90,3 +91,43 @@ def test_hinge_mismatch_term_stops_pulling_once_pairs_are_separated():
     assert far.grad.tolist() == [0.0, 0.0]  # no incentive to push mismatched scores further down
     with pytest.raises(ValueError, match="must be .hinge. or .linear."):
         discriminator_loss(real, fake, far, 1.0, "cubic")
+
+
+def test_caption_pairs_never_use_a_shared_or_empty_caption_as_wrong():
+    allowed = caption_pairs(["a man", "a woman", "a man", ""])
+    assert allowed.tolist() == [
+        [True, True, False, False],   # "a man" again is not a wrong caption for a man
+        [True, True, True, False],
+        [False, True, True, False],
+        [False, False, False, True],  # an empty caption matches any face: nothing to contrast
+    ]
+
+
+def test_contrastive_matching_loss_is_cross_entropy_over_the_allowed_captions():
+    scores = torch.tensor([[2.0, 0.0, 5.0], [1.0, 3.0, 0.0], [0.0, 0.0, 9.0]], requires_grad=True)
+    allowed = torch.tensor([[True, True, False], [True, True, True], [False, False, True]])
+    loss = contrastive_matching_loss(scores, allowed)
+    row0 = -math.log(math.exp(2) / (math.exp(2) + math.exp(0)))  # the masked 5.0 does not count
+    row1 = -math.log(math.exp(3) / (math.exp(1) + math.exp(3) + math.exp(0)))
+    assert loss.item() == pytest.approx((row0 + row1) / 2, rel=1e-6)  # row 2 has no wrong caption
+    loss.backward()
+    assert scores.grad[2].tolist() == [0.0, 0.0, 0.0]
+    assert scores.grad[0, 2].item() == 0.0
+
+
+def test_contrastive_matching_loss_ignores_how_real_an_image_looks():
+    # Adding a constant to a row (a more or less realistic image) leaves the matching term alone:
+    # it shapes only how captions rank against each other, not the Wasserstein level.
+    scores = torch.randn(4, 4)
+    allowed = torch.ones(4, 4, dtype=torch.bool)
+    shifted = scores + torch.tensor([[3.0], [-7.0], [0.5], [100.0]])
+    assert contrastive_matching_loss(shifted, allowed).item() == pytest.approx(
+        contrastive_matching_loss(scores, allowed).item(), rel=1e-5)
+
+
+def test_contrastive_matching_loss_without_any_wrong_caption_is_zero():
+    scores = torch.randn(2, 2, requires_grad=True)
+    loss = contrastive_matching_loss(scores, torch.eye(2, dtype=torch.bool))
+    assert loss.item() == 0.0
+    loss.backward()
+    assert scores.grad.abs().sum().item() == 0.0

@@ -92,3 +92,13 @@ def test_shared_features_score_exactly_like_full_passes(nets):
     features = discriminator.features(images, 2, 0.7)
     assert torch.equal(discriminator.head(features, text), discriminator(images, text, 2, 0.7))
     assert torch.equal(discriminator.head(features, wrong), discriminator(images, wrong, 2, 0.7))
+
+
+def test_pair_scores_hold_every_image_against_every_caption(nets):
+    _, discriminator = nets
+    images, text = torch.randn(3, 3, 16, 16), torch.randn(3, CONFIG.text_hidden)
+    features = discriminator.features(images, 2, 1.0)
+    pairs = discriminator.pair_scores(features, text)
+    assert pairs.shape == (3, 3)
+    for j in range(3):  # column j: every image scored with caption j
+        assert torch.allclose(pairs[:, j], discriminator.head(features, text[j].expand(3, -1)), atol=1e-5)

@@ -52,9 +52,10 @@ def test_tokenizer_training_is_reproducible():
     assert a._proto == b._proto
 
 
-def test_summary_does_not_depend_on_padding(tokenizer):
+@pytest.mark.parametrize("summary", ["last", "mean"])
+def test_summary_does_not_depend_on_padding(tokenizer, summary):
     torch.manual_seed(0)
-    encoder = TextEncoder(tokenizer.vocab_size, 16, 24, 2).eval()
+    encoder = TextEncoder(tokenizer.vocab_size, 16, 24, 2, summary).eval()
     ids, lengths = tokenizer.batch(["a young man"])
     alone = encoder(ids, lengths)
     for extra in (1, 7, 60):
@@ -65,13 +66,28 @@ def test_summary_does_not_depend_on_padding(tokenizer):
     torch.testing.assert_close(encoder(batch_ids, batch_lengths)[0], alone[0], rtol=0, atol=1e-6)
 
 
-def test_summary_depends_on_every_real_token(tokenizer):
+@pytest.mark.parametrize("summary", ["last", "mean"])
+def test_summary_depends_on_every_real_token(tokenizer, summary):
     torch.manual_seed(0)
-    encoder = TextEncoder(tokenizer.vocab_size, 16, 24, 1)
+    encoder = TextEncoder(tokenizer.vocab_size, 16, 24, 1, summary)
     ids, lengths = tokenizer.batch(["a young man", "a young woman"])
     out = encoder(ids, lengths)
     assert out.shape == (2, 24)
     assert not torch.allclose(out[0], out[1])
+
+
+def test_mean_summary_averages_the_outputs_at_the_real_tokens(tokenizer):
+    torch.manual_seed(0)
+    encoder = TextEncoder(tokenizer.vocab_size, 16, 24, 1, "mean").eval()
+    ids, lengths = tokenizer.batch(["a young man", "an old woman with long grey hair"])
+    outputs, _ = encoder.lstm(encoder.embedding(ids))
+    expected = torch.stack([outputs[i, :n].mean(0) for i, n in enumerate(lengths.tolist())])
+    torch.testing.assert_close(encoder(ids, lengths), expected, rtol=0, atol=1e-6)
+
+
+def test_unknown_summary_is_refused_by_name():
+    with pytest.raises(ValueError, match="'last' or 'mean', got 'max'"):
+        TextEncoder(10, 4, 4, 1, "max")
 
 
 def test_untrainable_corpus_is_refused():

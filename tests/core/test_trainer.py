@@ -10,7 +10,7 @@ import torch
 
 from core.config import RunConfig
 from core.model.t2f import T2F
-from core.training.events import CheckpointSaved, StepMetrics, TrainingFinished, TrainingWarning
+from core.training.events import CheckpointSaved, MatchingWarmup, StepMetrics, TrainingFinished, TrainingWarning
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config
 
@@ -139,3 +139,67 @@ def test_last_metrics_line_reaches_the_end_of_the_run(tiny_run):
     last = json.loads((tiny_run / "metrics.jsonl").read_text().splitlines()[-1])
     config = RunConfig.load(tiny_run / "config.json")
     assert last["images_seen"] >= config.train.total_images
+
+
+def test_contrastive_matching_runs_and_logs_wrong_caption_scores(tmp_path):
+    config = tiny_config(stage_images=32, batch=8, mismatch_loss="contrastive")
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+    trainer.train(max_steps=6)
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert lines and all(math.isfinite(line["d_loss"]) and "mismatch_score" in line for line in lines)
+
+
+def test_unknown_mismatch_loss_is_refused_by_name():
+    with pytest.raises(ValueError, match="hinge, linear, contrastive.*'cosine'"):
+        tiny_config(mismatch_loss="cosine")
+
+
+def test_matching_warm_up_runs_once_and_hands_its_text_encoder_to_the_generator(tmp_path):
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=5, matching_warmup_batch=6)
+    seen = []
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40), callbacks=[seen.append])
+    trainer.train(max_steps=2)
+    warmups = [e for e in seen if isinstance(e, MatchingWarmup)]
+    assert [(e.step, e.steps) for e in warmups] == [(2, 5), (4, 5), (5, 5)]  # log_every is 2, and the end
+    assert all(math.isfinite(e.loss) for e in warmups)
+    resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40), callbacks=[seen.append])
+    assert resumed.warmup_step == 5
+    count = len([e for e in seen if isinstance(e, MatchingWarmup)])
+    resumed.train(max_steps=3)
+    assert len([e for e in seen if isinstance(e, MatchingWarmup)]) == count  # not repeated
+
+
+def test_generator_text_encoder_starts_as_the_warmed_up_critics(tmp_path):
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=3, matching_warmup_batch=6)
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+    trainer.train(max_steps=0)  # the warm-up only
+    critic = trainer.discriminator.text_encoder.state_dict()
+    for copy in (trainer.model.text_encoder.state_dict(), trainer.ema.text_encoder.state_dict()):
+        assert all(torch.equal(critic[k], copy[k]) for k in critic)
+
+
+def test_a_stop_during_the_warm_up_resumes_where_it_left_off(tmp_path):
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=50, matching_warmup_batch=6)
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+
+    def stop_at_step_four(event):
+        if isinstance(event, MatchingWarmup) and event.step == 4:
+            trainer.request_stop()
+
+    trainer.add_callback(stop_at_step_four)
+    assert trainer.train().reason == "stopped"
+    assert (trainer.warmup_step, trainer.step) == (4, 0)
+    resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40))
+    assert resumed.warmup_step == 4
+
+
+def test_matching_warm_up_learns_which_caption_fits_which_picture(tmp_path):
+    # Toy pictures differ by colour and shape, named in the caption: the contrastive loss must fall
+    # well below its value at random (log of the number of distinct captions in a batch).
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=120, matching_warmup_batch=16)
+    seen = []
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(256), callbacks=[seen.append])
+    trainer.train(max_steps=0)
+    losses = [e.loss for e in seen if isinstance(e, MatchingWarmup)]
+    assert losses[0] > 1.5
+    assert sum(losses[-5:]) / 5 < 0.6 * losses[0], losses
