@@ -398,8 +398,8 @@ class Trainer:
                 fake = model.generator(torch.cat([c, z_g], 1), depth, alpha)
                 fake_features = disc.features(fake, depth, alpha)
                 g_loss = generator_loss(disc.head(fake_features, text_d).float())
-                if contrastive:
-                    g_loss = g_loss + cfg.mismatch_weight * contrastive_matching_loss(
+                if contrastive and cfg.generator_matching_weight > 0:
+                    g_loss = g_loss + cfg.generator_matching_weight * contrastive_matching_loss(
                         disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl

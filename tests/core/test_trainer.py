@@ -141,8 +141,10 @@ def test_last_metrics_line_reaches_the_end_of_the_run(tiny_run):
     assert last["images_seen"] >= config.train.total_images
 
 
-def test_contrastive_matching_runs_and_logs_wrong_caption_scores(tmp_path):
-    config = tiny_config(stage_images=32, batch=8, mismatch_loss="contrastive")
+@pytest.mark.parametrize("generator_weight", [0.0, 1.0])
+def test_contrastive_matching_runs_and_logs_wrong_caption_scores(tmp_path, generator_weight):
+    config = tiny_config(stage_images=32, batch=8, mismatch_loss="contrastive",
+                         generator_matching_weight=generator_weight)
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
     trainer.train(max_steps=6)
     lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
