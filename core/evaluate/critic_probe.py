@@ -28,6 +28,7 @@ from core.model.discriminator import Discriminator
 from core.text.tokenizer import Tokenizer
 from core.training.checkpoint import load_checkpoint, sub_state
 from core.training.rundir import RunDir
+from core.training.schedule import real_images_at
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,8 @@ def probe_critic(discriminator: Discriminator, tokenizer: Tokenizer, faces: Synt
                  depth: int | None = None) -> dict[str, AttributeProbe]:
     """Per attribute: how often (and by how much) the critic scores the true caption higher."""
     discriminator.eval()
-    resolution = 4 * 2 ** (discriminator.max_depth if depth is None else depth)
-    images = faces.images(range(len(faces)))
-    if images.shape[-1] != resolution:
-        images = torch.nn.functional.avg_pool2d(images, images.shape[-1] // resolution)
-    features = discriminator.features(images, depth)
+    depth = discriminator.max_depth if depth is None else depth
+    features = discriminator.features(real_images_at(faces.images(range(len(faces))), depth, 1.0), depth)
     results = {}
     for name in ATTRIBUTES:
         margins = []

@@ -27,16 +27,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 
 from core.losses import caption_pairs, contrastive_matching_loss
 from core.model.discriminator import Discriminator
-
-def downsample_to(images: torch.Tensor, resolution: int) -> torch.Tensor:
-    """Area-average ``images`` to ``resolution``² (the resolution a depth works at)."""
-    if images.shape[-1] == resolution:
-        return images
-    return F.avg_pool2d(images, images.shape[-1] // resolution)
+from core.training.schedule import real_images_at
 
 
 def depth_for_step(step: int, max_depth: int) -> int:
@@ -47,11 +41,6 @@ def depth_for_step(step: int, max_depth: int) -> int:
 def matching_step(discriminator: Discriminator, images: torch.Tensor, ids: torch.Tensor,
                   lengths: torch.Tensor, captions: Sequence[str], depth: int) -> torch.Tensor:
     """The contrastive matching loss of one batch of real faces at ``depth`` (no optimizer step)."""
-    features = discriminator.features(downsample_to(images, 4 * 2 ** depth), depth, 1.0)
+    features = discriminator.features(real_images_at(images, depth, 1.0), depth, 1.0)
     pairs = discriminator.pair_scores(features, discriminator.encode_text(ids, lengths)).float()
     return contrastive_matching_loss(pairs, caption_pairs(captions).to(pairs.device))
-
-
-def copy_text_encoder(source: torch.nn.Module, target: torch.nn.Module) -> None:
-    """Start ``target``'s text encoder from ``source``'s weights (they share one architecture)."""
-    target.load_state_dict(source.state_dict())

@@ -37,7 +37,7 @@ from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_c
                                       prune_checkpoints, sub_state, unflatten_optimizer)
 from core.training.events import (CheckpointSaved, Event, MatchingWarmup, SamplesSaved, StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
-from core.training.matching import copy_text_encoder, depth_for_step, matching_step
+from core.training.matching import depth_for_step, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.schedule import Position, position, real_images_at
@@ -324,8 +324,8 @@ class Trainer:
                 self._emit(MatchingWarmup(self.warmup_step, cfg.matching_warmup_steps,
                                           sum(losses) / len(losses)))
                 losses = []
-        copy_text_encoder(disc.text_encoder, self.model.text_encoder)
-        copy_text_encoder(disc.text_encoder, self.ema.text_encoder)
+        for generator in (self.model, self.ema):  # same architecture: start from the critic's weights
+            generator.text_encoder.load_state_dict(disc.text_encoder.state_dict())
         self.save_checkpoint()
         return True
 
