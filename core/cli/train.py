@@ -96,8 +96,7 @@ class ProgressPrinter:
             self.bar.update(v["images_seen"] - self.bar.n)
             self.bar.set_postfix_str(f"{v['resolution']}px α={v['alpha']:.2f} D={v['d_loss']:.3f} G={v['g_loss']:.3f}")
         elif isinstance(event, MatchingWarmup):
-            if event.step == event.steps or event.step % max(1, event.steps // 10) < 25:
-                self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
+            self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
         elif isinstance(event, StageChanged):
             self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
                         f"batch {event.batch_size}")

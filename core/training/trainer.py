@@ -320,7 +320,9 @@ class Trainer:
             self._sync_and_step(optimizer, disc)
             self.warmup_step += 1
             losses.append(loss.item())
-            if self.warmup_step % cfg.log_every == 0 or self.warmup_step == cfg.matching_warmup_steps:
+            # Ten progress events per warm-up: enough for a status line, few enough for a log.
+            tenth = max(1, cfg.matching_warmup_steps // 10)
+            if self.warmup_step % tenth == 0 or self.warmup_step == cfg.matching_warmup_steps:
                 self._emit(MatchingWarmup(self.warmup_step, cfg.matching_warmup_steps,
                                           sum(losses) / len(losses)))
                 losses = []

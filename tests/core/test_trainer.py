@@ -157,15 +157,16 @@ def test_unknown_mismatch_loss_is_refused_by_name():
 
 
 def test_matching_warm_up_runs_once_and_hands_its_text_encoder_to_the_generator(tmp_path):
-    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=5, matching_warmup_batch=6)
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=25, matching_warmup_batch=6)
     seen = []
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40), callbacks=[seen.append])
     trainer.train(max_steps=2)
     warmups = [e for e in seen if isinstance(e, MatchingWarmup)]
-    assert [(e.step, e.steps) for e in warmups] == [(2, 5), (4, 5), (5, 5)]  # log_every is 2, and the end
+    # One event per tenth of the warm-up (every 2 steps here) and one at the end, whatever log_every is.
+    assert [(e.step, e.steps) for e in warmups] == [(s, 25) for s in range(2, 25, 2)] + [(25, 25)]
     assert all(math.isfinite(e.loss) for e in warmups)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40), callbacks=[seen.append])
-    assert resumed.warmup_step == 5
+    assert resumed.warmup_step == 25
     count = len([e for e in seen if isinstance(e, MatchingWarmup)])
     resumed.train(max_steps=3)
     assert len([e for e in seen if isinstance(e, MatchingWarmup)]) == count  # not repeated
@@ -184,15 +185,15 @@ def test_a_stop_during_the_warm_up_resumes_where_it_left_off(tmp_path):
     config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=50, matching_warmup_batch=6)
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
 
-    def stop_at_step_four(event):
-        if isinstance(event, MatchingWarmup) and event.step == 4:
+    def stop_at_step_ten(event):  # events come every tenth: steps 5, 10, …
+        if isinstance(event, MatchingWarmup) and event.step == 10:
             trainer.request_stop()
 
-    trainer.add_callback(stop_at_step_four)
+    trainer.add_callback(stop_at_step_ten)
     assert trainer.train().reason == "stopped"
-    assert (trainer.warmup_step, trainer.step) == (4, 0)
+    assert (trainer.warmup_step, trainer.step) == (10, 0)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40))
-    assert resumed.warmup_step == 4
+    assert resumed.warmup_step == 10
 
 
 def test_matching_warm_up_learns_which_caption_fits_which_picture(tmp_path):
