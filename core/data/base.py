@@ -69,6 +69,16 @@ class TextFaceDataset(Dataset, ABC):
         """Known attributes of image ``index``, or ``None`` when the source has no labels."""
         return None
 
+    def near_miss_captions(self, index: int, count: int, rng: np.random.Generator) -> list[str]:
+        """Up to ``count`` captions true of image ``index`` except for one attribute each.
+
+        The contrastive matching term ranks them below the image's own caption, which forces the
+        critic to read every attribute (see :mod:`core.data.synthetic.near_miss`). Only a source
+        that writes its captions from known attributes can make them in the same style as its
+        captions; others return none, and training uses the batch's captions alone.
+        """
+        return []
+
     def images(self, indices: Sequence[int]) -> torch.Tensor:
         """A batch ``B×3×R×R``; cached datasets override this with one vectorised read."""
         return torch.stack([self.image(int(i)) for i in indices])

@@ -76,14 +76,16 @@ def make_captions(attributes: Mapping[str, str], rng: np.random.Generator, count
 
 
 def make_caption(attributes: Mapping[str, str], rng: np.random.Generator, paraphrase: bool = False,
-                 extras: Mapping[str, Words] | None = None) -> Caption:
+                 extras: Mapping[str, Words] | None = None, must_mention: str | None = None) -> Caption:
     """One caption mentioning at least two of ``attributes`` (fewer only if fewer are known).
 
     ``paraphrase`` selects the held-out templates and wordings. ``extras`` maps extra feature
     names to their wordings; they are mentioned like attributes and reported in ``Caption.extras``.
+    ``must_mention`` names an attribute the caption has to mention if it can be worded at all
+    (a woman's facial hair and "no accessories" never are).
     """
     extras = extras or {}
-    chosen = _choose(attributes, extras, rng)
+    chosen = _choose(attributes, extras, rng, must_mention)
     parts = _word(attributes, chosen, extras, rng, paraphrase)
     text, template = _compose(parts, rng, paraphrase)
     if "background" in chosen:
@@ -96,30 +98,43 @@ def make_caption(attributes: Mapping[str, str], rng: np.random.Generator, paraph
 
 # -- step 1: what to mention ----------------------------------------------------------------------
 
-def _mentionable(attributes: Mapping[str, str], rng: np.random.Generator) -> list[str]:
+def can_mention(attributes: Mapping[str, str], name: str) -> bool:
+    """Whether a caption of this face can word ``name`` at all: "no accessories" and a woman's
+    facial hair never are, nor values outside the public table."""
+    value = attributes.get(name)
+    if value not in ATTRIBUTES.get(name, ()):
+        return False
+    if name == "accessories" and value == "none":
+        return False
+    return not (name == "facial_hair" and attributes.get("gender") == "woman")
+
+
+def _mentionable(attributes: Mapping[str, str], rng: np.random.Generator, must: str | None = None) -> list[str]:
     """Attributes worth saying for this face; "no accessories" and a woman's lack of beard are not.
 
     Names or values outside the public table (possible in user-supplied labels) are never worded.
+    "No beard" and "no glasses" are said only some of the time, unless ``must`` names them.
     """
     names = []
     for name, value in attributes.items():
-        if value not in ATTRIBUTES.get(name, ()):
+        if not can_mention(attributes, name):
             continue
-        if name == "accessories" and value == "none":
+        if name == "facial_hair" and value == "none" and rng.random() < 0.5 and name != must:
             continue
-        if name == "facial_hair" and (attributes.get("gender") == "woman" or (value == "none" and rng.random() < 0.5)):
-            continue
-        if name == "eyewear" and value == "none" and rng.random() < 0.7:
+        if name == "eyewear" and value == "none" and rng.random() < 0.7 and name != must:
             continue
         names.append(name)
     return names
 
 
-def _choose(attributes: Mapping[str, str], extras: Mapping[str, Words], rng: np.random.Generator) -> list[str]:
-    pool = _mentionable(attributes, rng) + list(extras)
+def _choose(attributes: Mapping[str, str], extras: Mapping[str, Words], rng: np.random.Generator,
+            must: str | None = None) -> list[str]:
+    pool = _mentionable(attributes, rng, must) + list(extras)
     weights = _COUNT_WEIGHTS / _COUNT_WEIGHTS.sum()
     count = min(len(pool), int(rng.choice(_COUNTS, p=weights)))
     chosen = [pool[i] for i in rng.permutation(len(pool))[:count]]
+    if must in pool and must not in chosen:
+        chosen[-1] = must
     features = [name for name in pool if name not in _PERSON and name != "background"]
     if features and not any(name in features for name in chosen):
         chosen.append(features[int(rng.integers(len(features)))])

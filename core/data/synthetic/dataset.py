@@ -21,6 +21,7 @@ from PIL import Image
 from core.data.base import LoadSummary, TextFaceDataset, uint8_to_float
 from core.data.synthetic.attributes import Attributes, sample_attributes
 from core.data.synthetic.captions import Caption, make_captions
+from core.data.synthetic.near_miss import near_miss_captions
 from core.data.synthetic.render import BASE_SIZE, render_face
 
 #: Split name → the id mixed into every seed of that split.
@@ -104,6 +105,10 @@ class SyntheticFaces(TextFaceDataset):
 
     def captions(self, index: int) -> list[str]:
         return [record.text for record in self.caption_records(index)]
+
+    def near_miss_captions(self, index: int, count: int, rng: np.random.Generator) -> list[str]:
+        """Fresh captions of face ``index`` with one attribute each made wrong, worded like its split's."""
+        return near_miss_captions(self.attributes(index), count, rng, paraphrase=self.split == "paraphrase")
 
     def image_uint8(self, index: int) -> np.ndarray:
         """Face ``index`` as an ``R×R×3`` uint8 array (rendered once, then served from memory)."""
