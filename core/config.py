@@ -139,6 +139,11 @@ class TrainConfig:
     matching_warmup_steps: int = 0
     matching_warmup_lr: float = 0.004
     matching_warmup_batch: int = 32
+    #: With "contrastive" (and in the warm-up): this many captions per real face that are true of
+    #: it except for one attribute, ranked against its own caption too — so the critic must read
+    #: every attribute, not just the few that tell random captions apart. Only datasets that write
+    #: captions from attributes (the synthetic faces) can make them. See core.data.synthetic.near_miss.
+    near_miss_captions: int = 0
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -170,6 +175,8 @@ class TrainConfig:
             raise ValueError("gp_every must be at least 1")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
             raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
+        if self.near_miss_captions < 0:
+            raise ValueError(f"near_miss_captions must be 0 or more, got {self.near_miss_captions}")
         if self.mismatch_loss not in MISMATCH_LOSSES:
             raise ValueError(f"mismatch_loss must be one of {', '.join(MISMATCH_LOSSES)}, got {self.mismatch_loss!r}")
         if self.mixed_precision not in ("off", "bf16", "fp16"):

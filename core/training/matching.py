@@ -20,11 +20,16 @@ what they describe.
 
 Every depth's ``fromRGB`` and block is trained: steps cycle through the resolutions, each batch
 shown at the resolution of its depth, so whichever stage the GAN is in, its critic path has learned.
+
+Near misses (``near_miss_captions`` in the config, see :mod:`core.data.synthetic.near_miss`) add,
+for each face, captions that are wrong in exactly one attribute to the captions it is ranked
+against — in the warm-up and in the GAN's contrastive term alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
 
@@ -38,9 +43,45 @@ def depth_for_step(step: int, max_depth: int) -> int:
     return step % (max_depth + 1)
 
 
+@dataclass(frozen=True)
+class NearMisses:
+    """``K`` near-miss captions per image of a batch, tokenized: ``B·K`` rows, image-major.
+
+    ``allowed[i, k]`` is false where image ``i`` got fewer than ``K`` (its row is padded with empty
+    captions) — always for an image trained on the empty caption, which nothing can contradict.
+    """
+
+    ids: torch.Tensor
+    lengths: torch.Tensor
+    allowed: torch.Tensor
+
+    @property
+    def per_image(self) -> int:
+        return self.allowed.shape[1]
+
+
+def near_miss_scores(discriminator: Discriminator, features: torch.Tensor, near: NearMisses) -> torch.Tensor:
+    """``B×K`` critic scores of each image's features against its own near-miss captions."""
+    text = discriminator.encode_text(near.ids, near.lengths)
+    repeated = features.repeat_interleave(near.per_image, dim=0)
+    return discriminator.head(repeated, text).view(features.shape[0], near.per_image)
+
+
+def matching_loss(discriminator: Discriminator, features: torch.Tensor, text: torch.Tensor,
+                  allowed: torch.Tensor, near: NearMisses | None = None) -> torch.Tensor:
+    """The contrastive matching loss: each real image must rank its own caption above the batch's
+    other captions (``allowed`` from :func:`caption_pairs`) and above its near misses, if any."""
+    scores = discriminator.pair_scores(features, text).float()
+    if near is not None:
+        scores = torch.cat([scores, near_miss_scores(discriminator, features, near).float()], dim=1)
+        allowed = torch.cat([allowed, near.allowed], dim=1)
+    return contrastive_matching_loss(scores, allowed)
+
+
 def matching_step(discriminator: Discriminator, images: torch.Tensor, ids: torch.Tensor,
-                  lengths: torch.Tensor, captions: Sequence[str], depth: int) -> torch.Tensor:
+                  lengths: torch.Tensor, captions: Sequence[str], depth: int,
+                  near: NearMisses | None = None) -> torch.Tensor:
     """The contrastive matching loss of one batch of real faces at ``depth`` (no optimizer step)."""
     features = discriminator.features(real_images_at(images, depth, 1.0), depth, 1.0)
-    pairs = discriminator.pair_scores(features, discriminator.encode_text(ids, lengths)).float()
-    return contrastive_matching_loss(pairs, caption_pairs(captions).to(pairs.device))
+    allowed = caption_pairs(captions).to(features.device)
+    return matching_loss(discriminator, features, discriminator.encode_text(ids, lengths), allowed, near)

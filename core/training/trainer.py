@@ -16,8 +16,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -37,12 +38,20 @@ from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_c
                                       prune_checkpoints, sub_state, unflatten_optimizer)
 from core.training.events import (CheckpointSaved, Event, MatchingWarmup, SamplesSaved, StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
-from core.training.matching import depth_for_step, matching_step
+from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.schedule import Position, position, real_images_at
 
 Callback = Callable[[Event], None]
+
+
+class RealBatch(NamedTuple):
+    """Real faces at full resolution, the caption each is trained with, and their near misses."""
+
+    images: torch.Tensor
+    captions: list[str]
+    near_misses: NearMisses | None
 
 
 class TrainingError(RuntimeError):
@@ -273,11 +282,13 @@ class Trainer:
     def _rank_batch(self, pos: Position) -> int:
         return max(1, pos.batch_size // self.context.world_size)
 
-    def _batch(self, pos: Position) -> tuple[torch.Tensor, list[str]]:
-        """Real images at the model's full resolution and one caption per image."""
-        return self._real_batch(self._rank_batch(pos))
+    def _batch(self, pos: Position) -> RealBatch:
+        """Real images at the model's full resolution, one caption per image, and near misses if the
+        contrastive term will rank them."""
+        cfg = self.config.train
+        return self._real_batch(self._rank_batch(pos), cfg.mismatch_loss == "contrastive" and cfg.mismatch_weight > 0)
 
-    def _real_batch(self, count: int) -> tuple[torch.Tensor, list[str]]:
+    def _real_batch(self, count: int, with_near_misses: bool = True) -> RealBatch:
         """``count`` real images at the model's full resolution, one caption each (some empty)."""
         indices = self.sampler.take(count)
         images = self.dataset.images(indices)
@@ -291,7 +302,28 @@ class Trainer:
         for i, index in enumerate(indices):
             options = self.dataset.captions(index)
             captions.append("" if empty[i] else options[min(int(choice[i] * len(options)), len(options) - 1)])
-        return images.to(self.device, non_blocking=True), captions
+        near_misses = self._near_misses(indices, captions) if with_near_misses else None
+        return RealBatch(images.to(self.device, non_blocking=True), captions, near_misses)
+
+    def _near_misses(self, indices: Sequence[int], captions: Sequence[str]) -> NearMisses | None:
+        """``near_miss_captions`` wrong-in-one-attribute captions per image, when the dataset can
+        write them (see :mod:`core.data.synthetic.near_miss`); ``None`` when off or none came back.
+
+        Their randomness is seeded from the trainer's generator, so a resumed run draws the same."""
+        per_image = self.config.train.near_miss_captions
+        if per_image <= 0:
+            return None
+        rng = np.random.default_rng(int(torch.randint(2**62, (1,), generator=self.rng)))
+        texts: list[str] = []
+        allowed = torch.zeros(len(captions), per_image, dtype=torch.bool)
+        for row, (index, caption) in enumerate(zip(indices, captions)):
+            found = self.dataset.near_miss_captions(int(index), per_image, rng)[:per_image] if caption else []
+            allowed[row, :len(found)] = True
+            texts += found + [""] * (per_image - len(found))
+        if not bool(allowed.any()):
+            return None
+        ids, lengths = self.tokenizer.batch(texts)
+        return NearMisses(ids.to(self.device), lengths.to(self.device), allowed.to(self.device))
 
     def _warm_up_matching(self) -> bool:
         """Run what is left of the matching warm-up (see :mod:`core.training.matching`).
@@ -311,10 +343,11 @@ class Trainer:
             self._unpaused.wait()
             if self._stop.is_set():
                 return False
-            images, captions = self._real_batch(max(2, cfg.matching_warmup_batch // self.context.world_size))
-            ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(captions))
+            batch = self._real_batch(max(2, cfg.matching_warmup_batch // self.context.world_size))
+            ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(batch.captions))
             depth = depth_for_step(self.warmup_step, disc.max_depth)
-            loss = matching_step(disc, images, ids, lengths, captions, depth)  # fp32: short, and no scaler
+            # fp32: short, and no scaler
+            loss = matching_step(disc, batch.images, ids, lengths, batch.captions, depth, batch.near_misses)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self._sync_and_step(optimizer, disc)
@@ -345,7 +378,7 @@ class Trainer:
         """One discriminator step then one generator step. ``None`` when the step was skipped."""
         cfg = self.config.train
         depth, alpha = pos.stage, pos.alpha
-        images, captions = self._batch(pos)
+        images, captions, near_misses = self._batch(pos)
         count = images.shape[0]
         wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
         contrastive = cfg.mismatch_loss == "contrastive" and cfg.mismatch_weight > 0
@@ -368,10 +401,11 @@ class Trainer:
             real_scores = disc.head(real_features, text_d).float()
             fake_scores = disc(fake, text_d, depth, alpha).float()
             if contrastive:
-                pairs = disc.pair_scores(real_features, text_d).float()
-                mismatched = pairs[~torch.eye(count, dtype=torch.bool, device=self.device) & allowed]
-                d_loss = (discriminator_loss(real_scores, fake_scores, None)
-                          + cfg.mismatch_weight * contrastive_matching_loss(pairs, allowed))
+                with torch.no_grad():  # logged only
+                    pairs = disc.pair_scores(real_features, text_d).float()
+                    mismatched = pairs[~torch.eye(count, dtype=torch.bool, device=self.device) & allowed]
+                d_loss = (discriminator_loss(real_scores, fake_scores, None) + cfg.mismatch_weight
+                          * matching_loss(disc, real_features, text_d, allowed, near_misses))
             else:
                 mismatched = disc.head(real_features, text_d[wrong]).float() if wrong is not None else None
                 d_loss = discriminator_loss(real_scores, fake_scores, mismatched, cfg.mismatch_weight,

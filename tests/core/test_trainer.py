@@ -206,3 +206,34 @@ def test_matching_warm_up_learns_which_caption_fits_which_picture(tmp_path):
     losses = [e.loss for e in seen if isinstance(e, MatchingWarmup)]
     assert losses[0] > 1.5
     assert sum(losses[-5:]) / 5 < 0.6 * losses[0], losses
+
+
+def test_near_misses_reach_the_warm_up_and_the_contrastive_term_and_resume_alike(tmp_path):
+    from core.data.synthetic import SyntheticFaces
+
+    faces = SyntheticFaces(48, resolution=16)
+    config = tiny_config(stage_images=32, batch=8, mismatch_loss="contrastive", near_miss_captions=2,
+                         matching_warmup_steps=4, matching_warmup_batch=6, empty_caption_prob=0.3)
+    trainer = Trainer(tmp_path / "run", config, faces)
+    batch = trainer._real_batch(8)
+    near = batch.near_misses
+    assert near.allowed.shape == (8, 2) and near.ids.shape[0] == 16
+    # An image trained on the empty caption gets no near miss; every other image gets both.
+    assert near.allowed.tolist() == [[bool(caption)] * 2 for caption in batch.captions]
+    trainer.train(max_steps=3)
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert lines and all(math.isfinite(line["d_loss"]) for line in lines)
+    resumed = Trainer(tmp_path / "run", resume=True, dataset=faces)
+    again = resumed._real_batch(8)
+    trainer_next = trainer._real_batch(8)
+    assert again.captions == trainer_next.captions
+    assert torch.equal(again.near_misses.ids, trainer_next.near_misses.ids)
+
+
+def test_near_misses_are_off_unless_asked_for(tmp_path):
+    from core.data.synthetic import SyntheticFaces
+
+    trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8), SyntheticFaces(16, resolution=16))
+    assert trainer._real_batch(4).near_misses is None
+    with pytest.raises(ValueError, match="near_miss_captions must be 0 or more, got -1"):
+        tiny_config(near_miss_captions=-1)
