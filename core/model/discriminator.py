@@ -25,15 +25,20 @@ from core.text.encoder import TextEncoder
 
 
 class _DownBlock(nn.Module):
-    """Two 3×3 convolutions with LeakyReLU, then 2×2 average pooling."""
+    """Two 3×3 convolutions with LeakyReLU, then 2×2 average (ProGAN) or max pooling.
 
-    def __init__(self, in_channels: int, out_channels: int) -> None:
+    Max pooling keeps a small, strong response — an iris, an open mouth — where averaging dilutes
+    it with its surroundings (see ``ModelConfig.critic_pooling`` for what that measured).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, pooling: str = "avg") -> None:
         super().__init__()
         self.conv1 = EqualizedConv2d(in_channels, in_channels, 3, padding=1)
         self.conv2 = EqualizedConv2d(in_channels, out_channels, 3, padding=1)
+        self.pool = downsample2x if pooling == "avg" else nn.MaxPool2d(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return downsample2x(leaky(self.conv2(leaky(self.conv1(x)))))
+        return self.pool(leaky(self.conv2(leaky(self.conv1(x)))))
 
 
 class _FinalBlock(nn.Module):
@@ -76,7 +81,8 @@ class Discriminator(nn.Module):
         text_dim = config.text_hidden
         self.from_rgb = nn.ModuleList(EqualizedConv2d(3, w, 1) for w in widths)
         # blocks[d - 1] takes depth d's resolution down to depth d − 1's.
-        self.blocks = nn.ModuleList(_DownBlock(widths[d], widths[d - 1]) for d in range(1, len(widths)))
+        self.blocks = nn.ModuleList(_DownBlock(widths[d], widths[d - 1], config.critic_pooling)
+                                    for d in range(1, len(widths)))
         self.final = _FinalBlock(widths[0], text_dim, config.d_text_dim, config.mbstd_group)
         self.max_depth = len(widths) - 1
 

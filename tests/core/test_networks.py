@@ -102,3 +102,25 @@ def test_pair_scores_hold_every_image_against_every_caption(nets):
     assert pairs.shape == (3, 3)
     for j in range(3):  # column j: every image scored with caption j
         assert torch.allclose(pairs[:, j], discriminator.head(features, text[j].expand(3, -1)), atol=1e-5)
+
+
+def test_max_pooling_critic_shares_the_weights_and_keeps_a_one_pixel_detail():
+    import dataclasses
+
+    from core.model.discriminator import _DownBlock
+
+    torch.manual_seed(0)
+    averaging = Discriminator(CONFIG)
+    maxing = Discriminator(dataclasses.replace(CONFIG, critic_pooling="max"))
+    maxing.load_state_dict(averaging.state_dict())  # same parameters: only the pooling differs
+    images, text = torch.randn(2, 3, 32, 32), torch.randn(2, CONFIG.text_hidden)
+    assert not torch.allclose(averaging(images, text), maxing(images, text))
+    # A lone bright pixel: max pooling passes it on whole, averaging dilutes it fourfold.
+    block = _DownBlock(1, 1, "max")
+    spot = torch.zeros(1, 1, 4, 4)
+    spot[0, 0, 1, 2] = 8.0
+    assert block.pool(spot)[0, 0, 0, 1].item() == 8.0
+    assert _DownBlock(1, 1).pool(spot)[0, 0, 0, 1].item() == 2.0
+    with pytest.raises(ValueError, match="critic_pooling must be one of avg, max, got 'min'"):
+        dataclasses.replace(CONFIG, critic_pooling="min")
+    assert ModelConfig.from_dict({"resolution": 32, "channels": [8, 8, 8, 8]}).critic_pooling == "avg"
