@@ -19,6 +19,7 @@ T = TypeVar("T")
 MISMATCH_LOSSES = ("hinge", "linear", "contrastive")
 #: Ways the text encoder summarises a caption (see core.text.encoder).
 TEXT_SUMMARIES = ("last", "mean")
+#: How the critic halves resolutions between blocks (see ModelConfig.critic_pooling).
 CRITIC_POOLING = ("avg", "max")
 
 
@@ -196,6 +197,11 @@ class TrainConfig:
     @property
     def total_images(self) -> int:
         return sum(self.stage_images)
+
+    @property
+    def contrastive_matching(self) -> bool:
+        """Whether the GAN's critic step uses the contrastive matching term (and so the near misses)."""
+        return self.mismatch_loss == "contrastive" and self.mismatch_weight > 0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

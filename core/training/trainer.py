@@ -285,8 +285,7 @@ class Trainer:
     def _batch(self, pos: Position) -> RealBatch:
         """Real images at the model's full resolution, one caption per image, and near misses if the
         contrastive term will rank them."""
-        cfg = self.config.train
-        return self._real_batch(self._rank_batch(pos), cfg.mismatch_loss == "contrastive" and cfg.mismatch_weight > 0)
+        return self._real_batch(self._rank_batch(pos), self.config.train.contrastive_matching)
 
     def _real_batch(self, count: int, with_near_misses: bool = True) -> RealBatch:
         """``count`` real images at the model's full resolution, one caption each (some empty)."""
@@ -381,7 +380,7 @@ class Trainer:
         images, captions, near_misses = self._batch(pos)
         count = images.shape[0]
         wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
-        contrastive = cfg.mismatch_loss == "contrastive" and cfg.mismatch_weight > 0
+        contrastive = cfg.contrastive_matching
         allowed = caption_pairs(captions).to(self.device) if contrastive else None
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
