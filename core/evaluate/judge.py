@@ -17,21 +17,17 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
+from core.data.augment import jitter
 from core.data.synthetic import ATTRIBUTES, SyntheticFaces
 from core.io import ModelFileError, atomic_write_text, load_tensors, read_json, save_tensors
+from core.model.classifier import AttributeClassifier
 
 JUDGE_FORMAT = "t2f-desktop-judge"
 DEFAULT_JUDGE = Path(__file__).resolve().parents[2] / "resources" / "judge"
 
 
-def _conv(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, bias=False),
-                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
-
-
-class AttributeJudge(nn.Module):
+class AttributeJudge(AttributeClassifier):
     """Image (``B×3×R×R`` in [−1, 1]) → one logit vector per attribute of :data:`ATTRIBUTES`.
 
     A strided 5×5 stem, then one convolution per scale with max pooling between: about 60 M
@@ -40,31 +36,7 @@ class AttributeJudge(nn.Module):
     """
 
     def __init__(self, resolution: int = 64, width: int = 32) -> None:
-        super().__init__()
-        self.resolution = resolution
-        self.width = width
-        w = width
-        self.trunk = nn.Sequential(
-            _conv(3, w, 5, stride=2),                       # R/2
-            _conv(w, 2 * w), nn.MaxPool2d(2),               # R/4
-            _conv(2 * w, 4 * w), nn.MaxPool2d(2),           # R/8
-            _conv(4 * w, 8 * w), nn.MaxPool2d(2),           # R/16
-            _conv(8 * w, 8 * w),
-        )
-        self.feature_dim = 8 * w
-        self.heads = nn.ModuleDict({name: nn.Linear(self.feature_dim, len(values))
-                                    for name, values in ATTRIBUTES.items()})
-
-    def features(self, images: torch.Tensor) -> torch.Tensor:
-        """Pooled trunk features ``B×feature_dim`` (the space distances are measured in)."""
-        if images.shape[-1] != self.resolution:
-            images = F.interpolate(images, size=(self.resolution, self.resolution), mode="area"
-                                   if images.shape[-1] > self.resolution else "nearest")
-        return self.trunk(images).mean(dim=(2, 3))
-
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-        h = self.features(images)
-        return {name: head(h) for name, head in self.heads.items()}
+        super().__init__(ATTRIBUTES, resolution, width)
 
     @torch.inference_mode()
     def predict(self, images: torch.Tensor, batch_size: int = 256) -> dict[str, np.ndarray]:
@@ -124,16 +96,6 @@ class JudgeTraining:
     width: int = 32
 
 
-def _augment(images: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Small shifts and brightness changes so the judge keys on shapes, not exact pixels —
-    generated faces are never pixel-perfect renderings."""
-    shift = torch.randint(-3, 4, (2,), generator=gen).tolist()
-    images = torch.roll(images, shifts=(shift[0], shift[1]), dims=(2, 3))
-    gain = 1.0 + 0.1 * (torch.rand(images.shape[0], 1, 1, 1, generator=gen) - 0.5)
-    noise = 0.04 * torch.randn(images.shape, generator=gen)
-    return (images * gain + noise).clamp(-1, 1)
-
-
 def train_judge(plan: JudgeTraining = JudgeTraining(), progress: Callable[[str], None] = print) -> tuple[AttributeJudge, dict]:
     """Train the judge on rendered training-split faces; report per-attribute test accuracy.
 
@@ -157,7 +119,7 @@ def train_judge(plan: JudgeTraining = JudgeTraining(), progress: Callable[[str],
         total = 0.0
         for step in range(steps_per_epoch):
             idx = order[step * plan.batch_size : (step + 1) * plan.batch_size]
-            logits = judge(_augment(images[idx], gen))
+            logits = judge(jitter(images[idx], gen))
             loss = sum(F.cross_entropy(logits[name], targets[name][idx]) for name in ATTRIBUTES)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
