@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def changed_caption_pair(attributes: dict[str, str], name: str, seed: int,
     return None
 
 
+def changed_caption_pairs(faces: SyntheticFaces, name: str) -> Iterator[tuple[int, tuple[Caption, Caption]]]:
+    """``(face index, (true, changed))`` for every face whose ``name`` can be changed in a caption."""
+    for index in range(len(faces)):
+        pair = changed_caption_pair(faces.attributes(index), name, index)
+        if pair is not None:
+            yield index, pair
+
+
 @torch.no_grad()
 def probe_critic(discriminator: Discriminator, tokenizer: Tokenizer, faces: SyntheticFaces,
                  depth: int | None = None) -> dict[str, AttributeProbe]:
@@ -67,10 +76,7 @@ def probe_critic(discriminator: Discriminator, tokenizer: Tokenizer, faces: Synt
     results = {}
     for name in ATTRIBUTES:
         margins = []
-        for index in range(len(faces)):
-            pair = changed_caption_pair(faces.attributes(index), name, index)
-            if pair is None:
-                continue
+        for index, pair in changed_caption_pairs(faces, name):
             ids, lengths = tokenizer.batch([caption.text for caption in pair])
             scores = discriminator.head(features[index:index + 1].expand(2, -1),
                                         discriminator.encode_text(ids, lengths))

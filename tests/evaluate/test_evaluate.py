@@ -102,3 +102,29 @@ def test_bundled_model_follows_twenty_fixed_captions(judge):
 
     images = generate_faces(model, [c.text for c in captions], seeds=3)
     assert score_faithfulness(judge.predict(images), captions, 3).mean > 0.7
+
+
+def test_condition_probe_measures_mean_distance_in_noise_lengths(face_model):
+    import torch
+
+    from core.data.synthetic import SyntheticFaces
+    from core.evaluate.condition_probe import condition_separation
+
+    faces = SyntheticFaces(8, resolution=16, seed=0, split="test")
+    separation = condition_separation(face_model, faces)
+    assert {"gender", "hair_color", "background"} <= set(separation)
+    assert all(value >= 0 for value in separation.values())
+    # Halving every σ doubles every separation: the noise length is √(Σσ²).
+    original = face_model.text_condition
+
+    def narrower(texts):
+        mu, logvar = original(texts)
+        return mu, logvar + 2 * torch.log(torch.tensor(0.5))
+
+    face_model.text_condition = narrower
+    try:
+        halved = condition_separation(face_model, faces)
+    finally:
+        del face_model.text_condition
+    for name, value in separation.items():
+        assert halved[name] == pytest.approx(2 * value, rel=1e-4)
