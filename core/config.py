@@ -128,6 +128,11 @@ class TrainConfig:
     #: colour follows the caption 28 % of the time, chance 25 %); 0.2 gives 78 %, 0.05 gives 100 %.
     #: StackGAN's code averages over dimensions too, an effective weight of about 1/ca_dim.
     kl_weight: float = 0.05
+    #: Scale of the CA's noise in training: ĉ = μ + ca_noise·σ·ε (StackGAN and T2F: 1). Captions that
+    #: differ in a small attribute (expression, eye colour) get means only 0.07–0.2 noise lengths apart
+    #: at 1 (``python -m core.evaluate.condition_probe``), so the generator trains on conditions in
+    #: which those words are drowned; a smaller scale keeps them legible. Generation uses μ either way.
+    ca_noise: float = 1.0
     mismatch_weight: float = 1.0
     #: "hinge" (default): a real image must score ``mismatch_margin`` higher with its own caption than
     #: with a wrong one; "linear": T2F's "wrong caption counts as fake", unbounded (see core.losses).
@@ -154,6 +159,15 @@ class TrainConfig:
     #: every attribute, not just the few that tell random captions apart. Only datasets that write
     #: captions from attributes (the synthetic faces) can make them. See core.data.synthetic.near_miss.
     near_miss_captions: int = 0
+    #: Steps of fitting the attribute reader to the real faces' labels before the GAN (0 = none, as
+    #: in T2F). Then it is frozen and the generator's loss gains ``reader_weight`` × its
+    #: cross-entropy on the attributes each caption states (see core.training.attribute_reader).
+    #: Needs a dataset that labels its faces and knows what each caption says (the synthetic faces).
+    reader_steps: int = 0
+    reader_weight: float = 0.0
+    reader_lr: float = 0.002
+    reader_batch: int = 64
+    reader_width: int = 32
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -181,10 +195,18 @@ class TrainConfig:
             raise ValueError("stage lengths and batch sizes must be positive")
         if not 0.0 <= self.fade_fraction <= 1.0:
             raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
+        if not 0.0 <= self.ca_noise <= 1.0:
+            raise ValueError(f"ca_noise must be in [0, 1], got {self.ca_noise}")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
             raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
+        if self.reader_steps < 0 or self.reader_weight < 0 or self.reader_batch < 2 or self.reader_lr <= 0:
+            raise ValueError("the attribute reader needs steps ≥ 0, weight ≥ 0, a batch of at least 2 and a positive lr")
+        if self.reader_weight > 0 and self.reader_steps == 0:
+            raise ValueError("reader_weight needs a trained reader: set reader_steps above 0")
+        if self.reader_width < 1:
+            raise ValueError(f"reader_width must be positive, got {self.reader_width}")
         if self.near_miss_captions < 0:
             raise ValueError(f"near_miss_captions must be 0 or more, got {self.near_miss_captions}")
         if self.mismatch_loss not in MISMATCH_LOSSES:

@@ -35,7 +35,8 @@ def make_toy_dataset(count: int = 64, resolution: int = 16, seed: int = 0):
         images[i] = np.clip(images[i].astype(int) + rng.integers(-10, 10, images[i].shape), 0, 255)
         captions.append([f"a {colour} {shape}", f"{shape} coloured {colour}"])
         attributes.append({"colour": colour, "shape": shape})
-    return TensorTextFaceDataset(images, captions, attributes, source="toy")
+    mentioned = [[labels, labels] for labels in attributes]  # both captions state both attributes
+    return TensorTextFaceDataset(images, captions, attributes, source="toy", mentioned=mentioned)
 
 
 def tiny_config(resolution: int = 16, stage_images: int = 160, batch: int = 8, **train_overrides):

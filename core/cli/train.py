@@ -17,7 +17,7 @@ from pathlib import Path
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
 from core.config import PRESETS, RunConfig, preset
-from core.training.events import (CheckpointSaved, Event, MatchingWarmup, StageChanged, StepMetrics,
+from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
 
 
@@ -34,7 +34,9 @@ def _int_list(text: str) -> tuple[int, ...]:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("train", help="train a model (or resume a run)",
                                    description="Train T2F progressively; everything goes to a run folder.")
-    parser.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this run exactly")
+    parser.add_argument("--resume", metavar="RUN_DIR", type=Path,
+                        help="continue this run exactly (with --config: under that file's training settings, "
+                             "e.g. a longer schedule; its model and data must match the run's)")
     parser.add_argument("--run-dir", type=Path, help="new run folder (default runs/DATE-TIME)")
     parser.add_argument("--preset", choices=PRESETS, default="default", help="starting configuration")
     parser.add_argument("--config", type=Path, help="a full run config JSON (overrides --preset)")
@@ -97,6 +99,8 @@ class ProgressPrinter:
             self.bar.set_postfix_str(f"{v['resolution']}px α={v['alpha']:.2f} D={v['d_loss']:.3f} G={v['g_loss']:.3f}")
         elif isinstance(event, MatchingWarmup):
             self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
+        elif isinstance(event, ReaderTraining):
+            self._write(f"attribute reader {event.step}/{event.steps}: loss {event.loss:.3f}")
         elif isinstance(event, StageChanged):
             self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
                         f"batch {event.batch_size}")
@@ -119,7 +123,11 @@ def run(args: argparse.Namespace) -> int:
 
     printer = ProgressPrinter(args.quiet)
     if args.resume:
-        trainer = Trainer(args.resume, resume=True, callbacks=[printer])
+        changed = RunConfig.load(args.config) if args.config else None
+        try:
+            trainer = Trainer(args.resume, changed, resume=True, callbacks=[printer])
+        except ValueError as error:
+            raise CLIError(str(error)) from None
     else:
         config = build_config(args)
         run_dir = args.run_dir or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")

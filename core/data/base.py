@@ -69,6 +69,15 @@ class TextFaceDataset(Dataset, ABC):
         """Known attributes of image ``index``, or ``None`` when the source has no labels."""
         return None
 
+    def attribute_table(self) -> dict[str, tuple[str, ...]] | None:
+        """Every labelled attribute and its possible values, or ``None`` when the source has no labels."""
+        return None
+
+    def mentioned_attributes(self, index: int) -> list[dict[str, str]] | None:
+        """For each caption of image ``index`` (in :meth:`captions` order), the attributes it states
+        and their values; ``None`` when the source does not know what its captions say."""
+        return None
+
     def near_miss_captions(self, index: int, count: int, rng: np.random.Generator) -> list[str]:
         """Up to ``count`` captions true of image ``index`` except for one attribute each.
 
@@ -111,6 +120,7 @@ class TensorTextFaceDataset(TextFaceDataset):
         captions: Sequence[Sequence[str]],
         attributes: Sequence[dict[str, str] | None] | None = None,
         source: str = "in-memory",
+        mentioned: Sequence[Sequence[dict[str, str]]] | None = None,
     ) -> None:
         if len(images) != len(captions):
             raise ValueError(f"{len(images)} images but {len(captions)} caption lists")
@@ -124,6 +134,9 @@ class TensorTextFaceDataset(TextFaceDataset):
         if any(not c for c in self._captions):
             raise ValueError("every image needs at least one caption")
         self._attributes = list(attributes) if attributes is not None else [None] * len(images)
+        if mentioned is not None and [len(m) for m in mentioned] != [len(c) for c in self._captions]:
+            raise ValueError("mentioned needs one attribute dict per caption")
+        self._mentioned = [list(m) for m in mentioned] if mentioned is not None else None
         self.resolution = shape[1]
         self.summary = LoadSummary(source, len(images), sum(len(c) for c in self._captions))
 
@@ -143,6 +156,16 @@ class TensorTextFaceDataset(TextFaceDataset):
 
     def attributes(self, index: int) -> dict[str, str] | None:
         return self._attributes[index]
+
+    def attribute_table(self) -> dict[str, tuple[str, ...]] | None:
+        """The values seen per attribute (sorted), when every image is labelled."""
+        if any(a is None for a in self._attributes):
+            return None
+        names = sorted({name for a in self._attributes for name in a})
+        return {name: tuple(sorted({a[name] for a in self._attributes if name in a})) for name in names}
+
+    def mentioned_attributes(self, index: int) -> list[dict[str, str]] | None:
+        return self._mentioned[index] if self._mentioned is not None else None
 
     def all_captions(self) -> list[str]:
         return [c for caps in self._captions for c in caps]

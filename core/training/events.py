@@ -39,6 +39,15 @@ class MatchingWarmup:
 
 
 @dataclass(frozen=True)
+class ReaderTraining:
+    """Progress of fitting the attribute reader before the GAN (see core.training.attribute_reader)."""
+
+    step: int
+    steps: int
+    loss: float
+
+
+@dataclass(frozen=True)
 class StageChanged:
     stage: int
     stages: int
@@ -75,4 +84,4 @@ class TrainingFinished:
     message: str = ""
 
 
-Event = TrainingStarted | MatchingWarmup | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished
+Event = TrainingStarted | MatchingWarmup | ReaderTraining | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished

@@ -31,12 +31,15 @@ from core.losses import (caption_pairs, contrastive_matching_loss, derangement, 
                          generator_loss, gradient_penalty)
 from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
+from core.model.classifier import AttributeClassifier
 from core.model.t2f import T2F, ModelInfo, load_state_strict
 from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
                                       prune_checkpoints, sub_state, unflatten_optimizer)
-from core.training.events import (CheckpointSaved, Event, MatchingWarmup, SamplesSaved, StageChanged, StepMetrics,
+from core.training.attribute_reader import label_targets, reader_loss, reader_training_step
+from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, SamplesSaved,
+                                  StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
 from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
 from core.training.rundir import RunDir
@@ -47,11 +50,13 @@ Callback = Callable[[Event], None]
 
 
 class RealBatch(NamedTuple):
-    """Real faces at full resolution, the caption each is trained with, and their near misses."""
+    """Real faces at full resolution, the caption each is trained with, their near misses, and what
+    each caption states (attribute → value; empty when the caption is empty or the data cannot say)."""
 
     images: torch.Tensor
     captions: list[str]
     near_misses: NearMisses | None
+    mentioned: list[dict[str, str]]
 
 
 class TrainingError(RuntimeError):
@@ -90,7 +95,11 @@ class Trainer:
         if resume:
             if not self.run.is_run():
                 raise FileNotFoundError(f"{self.run.root} is not a run folder (no config.json)")
-            config = RunConfig.load(self.run.config)
+            saved = RunConfig.load(self.run.config)
+            config = saved if config is None else continued_config(saved, config)
+            if config != saved and self.context.is_main:
+                changed = sorted(k for k, v in config.train.to_dict().items() if saved.train.to_dict()[k] != v)
+                self.run.append_log(f"resumed with a changed training config: {', '.join(changed)}")
         elif config is None:
             raise ValueError("a new run needs a config")
         elif self.run.is_run() and self.run.latest_checkpoint() is not None:
@@ -106,6 +115,7 @@ class Trainer:
         self.step = 0
         self.images_seen = 0
         self.warmup_step = 0
+        self.reader_step = 0
         self.bad_steps = 0
         self.wall_time = 0.0
         self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
@@ -178,6 +188,13 @@ class Trainer:
                                       eps=1e-8, fused=fused or None)
         self.amp_dtype = _amp_dtype(cfg.train.mixed_precision, self.device)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
+        self.reader: AttributeClassifier | None = None
+        if cfg.train.reader_steps > 0:
+            table = self.dataset.attribute_table()
+            if table is None:
+                raise ValueError(f"reader_steps needs a dataset with attribute labels; "
+                                 f"{self.dataset.summary.source} has none (set reader_steps to 0)")
+            self.reader = AttributeClassifier(table, cfg.model.resolution, cfg.train.reader_width).to(self.device)
 
     def _fixed_samples(self) -> tuple[list[str], list[int]]:
         """The run's sample captions and seeds: fixed for the whole run so grids compare over time."""
@@ -217,7 +234,7 @@ class Trainer:
         stage = None
         reason, message = "completed", ""
         try:
-            if not self._warm_up_matching():
+            if not (self._warm_up_matching() and self._train_reader()):
                 reason = "stopped"
             while reason != "stopped":
                 if not self._unpaused.is_set():
@@ -290,19 +307,26 @@ class Trainer:
     def _real_batch(self, count: int, with_near_misses: bool = True) -> RealBatch:
         """``count`` real images at the model's full resolution, one caption each (some empty)."""
         indices = self.sampler.take(count)
-        images = self.dataset.images(indices)
-        size = self.config.model.resolution
-        if images.shape[-1] != size:
-            images = F.interpolate(images, size=(size, size), mode="area" if images.shape[-1] > size else "bilinear",
-                                   align_corners=None if images.shape[-1] > size else False)
+        images = self._full_resolution(self.dataset.images(indices))
         choice = torch.rand(count, generator=self.rng)
         empty = torch.rand(count, generator=self.rng) < self.config.train.empty_caption_prob
-        captions = []
+        captions, mentioned = [], []
         for i, index in enumerate(indices):
             options = self.dataset.captions(index)
-            captions.append("" if empty[i] else options[min(int(choice[i] * len(options)), len(options) - 1)])
+            pick = min(int(choice[i] * len(options)), len(options) - 1)
+            captions.append("" if empty[i] else options[pick])
+            stated = None if empty[i] else self.dataset.mentioned_attributes(index)
+            mentioned.append(dict(stated[pick]) if stated else {})
         near_misses = self._near_misses(indices, captions) if with_near_misses else None
-        return RealBatch(images.to(self.device, non_blocking=True), captions, near_misses)
+        return RealBatch(images.to(self.device, non_blocking=True), captions, near_misses, mentioned)
+
+    def _full_resolution(self, images: torch.Tensor) -> torch.Tensor:
+        """Dataset images resized to the model's resolution (area down, bilinear up)."""
+        size = self.config.model.resolution
+        if images.shape[-1] == size:
+            return images
+        return F.interpolate(images, size=(size, size), mode="area" if images.shape[-1] > size else "bilinear",
+                             align_corners=None if images.shape[-1] > size else False)
 
     def _near_misses(self, indices: Sequence[int], captions: Sequence[str]) -> NearMisses | None:
         """``near_miss_captions`` wrong-in-one-attribute captions per image, when the dataset can
@@ -363,11 +387,54 @@ class Trainer:
         self.save_checkpoint()
         return True
 
+    def _train_reader(self) -> bool:
+        """Fit what is left of the attribute reader's steps, then freeze it (see
+        :mod:`core.training.attribute_reader`).
+
+        Returns ``False`` when a stop request interrupted it; a resumed run continues from the
+        checkpoint written on the way out (with a fresh optimizer, as the warm-up does).
+        """
+        cfg = self.config.train
+        reader = self.reader
+        if reader is None:
+            return True
+        if self.reader_step < cfg.reader_steps:
+            reader.train().requires_grad_(True)
+            optimizer = torch.optim.Adam(reader.parameters(), lr=cfg.reader_lr)
+            losses: list[float] = []
+            while self.reader_step < cfg.reader_steps:
+                self._unpaused.wait()
+                if self._stop.is_set():
+                    return False
+                indices = self.sampler.take(max(2, cfg.reader_batch // self.context.world_size))
+                images = self._full_resolution(self.dataset.images(indices)).to(self.device)
+                labels = [self.dataset.attributes(int(i)) or {} for i in indices]
+                loss = reader_training_step(reader, images, labels, self.reader_step,
+                                            self.discriminator.max_depth, self.rng)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if self.context.enabled:
+                    ddp.average_gradients(list(reader.parameters()), self.context.world_size)
+                optimizer.step()
+                self.reader_step += 1
+                losses.append(loss.item())
+                tenth = max(1, cfg.reader_steps // 10)
+                if self.reader_step % tenth == 0 or self.reader_step == cfg.reader_steps:
+                    self._emit(ReaderTraining(self.reader_step, cfg.reader_steps, sum(losses) / len(losses)))
+                    losses = []
+            self.save_checkpoint()
+        reader.eval().requires_grad_(False)
+        return True
+
     def _noise(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
         cfg = self.config.model
         z = torch.randn(count, cfg.noise_dim, generator=self.rng)
         eps = torch.randn(count, cfg.ca_dim, generator=self.rng)
         return z.to(self.device), eps.to(self.device)
+
+    def _condition(self, mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+        """The CA sample the generator trains on: μ + ca_noise·σ·ε (see ``TrainConfig.ca_noise``)."""
+        return ConditioningAugmentation.sample(mu, logvar, self.config.train.ca_noise * eps)
 
     def _autocast(self) -> Any:
         return torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32,
@@ -377,11 +444,12 @@ class Trainer:
         """One discriminator step then one generator step. ``None`` when the step was skipped."""
         cfg = self.config.train
         depth, alpha = pos.stage, pos.alpha
-        images, captions, near_misses = self._batch(pos)
+        images, captions, near_misses, mentioned = self._batch(pos)
         count = images.shape[0]
         wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
         contrastive = cfg.contrastive_matching
         allowed = caption_pairs(captions).to(self.device) if contrastive else None
+        use_reader = self.reader is not None and cfg.reader_weight > 0
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
@@ -394,7 +462,7 @@ class Trainer:
             mu, logvar = model.ca(model.text_encoder(ids, lengths))
             text_d = disc.encode_text(ids, lengths)
             with torch.no_grad():
-                c = ConditioningAugmentation.sample(mu, logvar, eps_d)
+                c = self._condition(mu, logvar, eps_d)
                 fake = model.generator(torch.cat([c, z_d], 1), depth, alpha)
             real_features = disc.features(real, depth, alpha)
             real_scores = disc.head(real_features, text_d).float()
@@ -429,7 +497,7 @@ class Trainer:
             text_d = disc.encode_text(ids, lengths).float()
         try:
             with self._autocast():
-                c = ConditioningAugmentation.sample(mu, logvar, eps_g)
+                c = self._condition(mu, logvar, eps_g)
                 fake = model.generator(torch.cat([c, z_g], 1), depth, alpha)
                 fake_features = disc.features(fake, depth, alpha)
                 g_loss = generator_loss(disc.head(fake_features, text_d).float())
@@ -438,6 +506,9 @@ class Trainer:
                         disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl
+                if use_reader:
+                    misread = reader_loss(self.reader, fake, label_targets(self.reader.table, mentioned, self.device))
+                    g_total = g_total + cfg.reader_weight * misread
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -456,6 +527,8 @@ class Trainer:
             values["mismatch_score"] = mismatched.mean().item()
         if apply_gp:
             values["gp"] = gp.item()
+        if use_reader:
+            values["reader_loss"] = misread.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:
@@ -519,11 +592,15 @@ class Trainer:
 
     def _checkpoint_state(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
         tensors: dict[str, torch.Tensor] = {}
-        for prefix, module in (("model", self.model), ("ema", self.ema), ("disc", self.discriminator)):
+        modules = [("model", self.model), ("ema", self.ema), ("disc", self.discriminator)]
+        if self.reader is not None:
+            modules.append(("reader", self.reader))
+        for prefix, module in modules:
             tensors.update({f"{prefix}.{k}": v for k, v in module.state_dict().items()})
         meta: dict[str, Any] = {
             "step": self.step, "images_seen": self.images_seen, "bad_steps": self.bad_steps,
             "wall_time": self.wall_time, "sampler": self.sampler.state(), "warmup_step": self.warmup_step,
+            "reader_step": self.reader_step,
             "opt_g": flatten_optimizer("opt_g", self.opt_g.state_dict(), tensors),
             "opt_d": flatten_optimizer("opt_d", self.opt_d.state_dict(), tensors),
             "world_size": self.context.world_size,
@@ -579,6 +656,9 @@ class Trainer:
             self.bad_steps, self.wall_time = int(meta["bad_steps"]), float(meta["wall_time"])
             self.sampler.load_state(meta["sampler"])
             self.warmup_step = int(meta.get("warmup_step", self.config.train.matching_warmup_steps))
+            self.reader_step = int(meta.get("reader_step", 0))
+            if self.reader is not None and self.reader_step > 0:
+                load_state_strict(self.reader, sub_state(tensors, "reader"), path)
             if "scaler" in meta and self.scaler.is_enabled():
                 self.scaler.load_state_dict(meta["scaler"])
         except (KeyError, ValueError, RuntimeError) as error:
@@ -596,6 +676,21 @@ class Trainer:
                               '{"checksums": [' + ", ".join(repr(c) for c in checksums) + "]}\n")
             if any(not math.isclose(c, checksums[0], rel_tol=0, abs_tol=0) for c in checksums):
                 self._emit(TrainingWarning(f"ranks hold different weights: {checksums}"))
+
+
+def continued_config(saved: RunConfig, new: RunConfig) -> RunConfig:
+    """The config of a run resumed under ``new`` training settings (a longer schedule, another loss).
+
+    The networks and the data must stay what the checkpoint was trained with; a ``vocab_size`` of 0
+    in ``new`` means "the run's tokenizer", as it does for a new run.
+    """
+    model = dataclasses.replace(new.model, vocab_size=new.model.vocab_size or saved.model.vocab_size)
+    if model != saved.model:
+        diff = sorted(k for k, v in model.to_dict().items() if saved.model.to_dict()[k] != v)
+        raise ValueError(f"a resumed run keeps its model; the new config changes {', '.join(diff)}")
+    if new.data != saved.data:
+        raise ValueError("a resumed run keeps its data; the new config names other data")
+    return saved.replace(train=new.train)
 
 
 def ema_beta(target: float, step: int) -> float:

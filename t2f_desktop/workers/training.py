@@ -145,6 +145,9 @@ class TrainingWorker(QObject):
         elif isinstance(event, events.MatchingWarmup):
             self.status.emit(f"Matching warm-up (the critic learns which caption fits which face): "
                              f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
+        elif isinstance(event, events.ReaderTraining):
+            self.status.emit(f"Attribute reader (learns to read the real faces' labels before the GAN): "
+                             f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
         elif isinstance(event, events.StageChanged):
             self.stage_changed.emit(event)
         elif isinstance(event, events.TrainingWarning):

@@ -237,3 +237,30 @@ def test_near_misses_are_off_unless_asked_for(tmp_path):
     assert trainer._real_batch(4).near_misses is None
     with pytest.raises(ValueError, match="near_miss_captions must be 0 or more, got -1"):
         tiny_config(near_miss_captions=-1)
+
+
+def test_a_finished_run_resumes_under_a_longer_schedule_but_keeps_its_model(tmp_path):
+    import dataclasses
+
+    config = tiny_config(stage_images=16, batch=8)
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+    assert trainer.train().reason == "completed"
+    longer = config.replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 48)))
+    resumed = Trainer(tmp_path / "run", longer, resume=True, dataset=make_toy_dataset(40))
+    assert resumed.step == trainer.step and resumed.config.train.stage_images == (16, 16, 48)
+    assert resumed.config.model == trainer.config.model  # the tokenizer's vocabulary is kept
+    assert resumed.train().reason == "completed" and resumed.images_seen == 80
+    assert RunConfig.load(tmp_path / "run" / "config.json").train.stage_images == (16, 16, 48)
+    assert "resumed with a changed training config: stage_images" in (tmp_path / "run" / "log.txt").read_text()
+    wider = longer.replace(model=dataclasses.replace(longer.model, noise_dim=longer.model.noise_dim + 1))
+    with pytest.raises(ValueError, match="a resumed run keeps its model; the new config changes noise_dim"):
+        Trainer(tmp_path / "run", wider, resume=True, dataset=make_toy_dataset(40))
+
+
+@pytest.mark.parametrize("scale", [0.0, 0.5, 1.0])
+def test_the_generator_trains_on_ca_samples_with_scaled_noise(tmp_path, scale):
+    trainer = Trainer(tmp_path / "run", tiny_config(ca_noise=scale), make_toy_dataset(16))
+    mu, logvar, eps = torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4)
+    assert torch.allclose(trainer._condition(mu, logvar, eps), mu + scale * torch.exp(0.5 * logvar) * eps)
+    with pytest.raises(ValueError, match=r"ca_noise must be in \[0, 1\], got 1.5"):
+        tiny_config(ca_noise=1.5)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from core.data import SyntheticFaces, TextFaceDataset
-from core.data.synthetic import face_rng, sample_attributes
+from core.data.synthetic import ATTRIBUTES, face_rng, sample_attributes
 
 
 def test_is_a_text_face_dataset_with_the_right_shapes() -> None:
@@ -70,3 +71,30 @@ def test_pickles_without_its_caches() -> None:
     data.captions(2)
     copy = pickle.loads(pickle.dumps(data))
     assert len(copy._images) == 0 and torch.equal(copy.image(2), before)
+
+
+def test_each_caption_comes_with_exactly_what_it_states() -> None:
+    faces = SyntheticFaces(6, resolution=16, seed=3)
+    table = faces.attribute_table()
+    assert table == {name: tuple(values) for name, values in ATTRIBUTES.items()}
+    for index in range(len(faces)):
+        stated = faces.mentioned_attributes(index)
+        assert len(stated) == len(faces.captions(index))
+        for record, labels in zip(faces.caption_records(index), stated):
+            assert labels == record.mentioned and labels  # every caption states something
+            assert all(faces.attributes(index)[name] == value and value in table[name]
+                       for name, value in labels.items())
+
+
+def test_in_memory_datasets_infer_their_table_and_check_what_captions_state() -> None:
+    from core.data import TensorTextFaceDataset
+
+    images = np.zeros((2, 8, 8, 3), dtype=np.uint8)
+    labelled = TensorTextFaceDataset(images, [["a"], ["b", "c"]], [{"hair": "red"}, {"hair": "black", "eyes": "blue"}],
+                                     mentioned=[[{"hair": "red"}], [{}, {"eyes": "blue"}]])
+    assert labelled.attribute_table() == {"eyes": ("blue",), "hair": ("black", "red")}
+    assert labelled.mentioned_attributes(1) == [{}, {"eyes": "blue"}]
+    assert TensorTextFaceDataset(images, [["a"], ["b"]], [{"hair": "red"}, None]).attribute_table() is None
+    assert TensorTextFaceDataset(images, [["a"], ["b"]]).mentioned_attributes(0) is None
+    with pytest.raises(ValueError, match="mentioned needs one attribute dict per caption"):
+        TensorTextFaceDataset(images, [["a"], ["b", "c"]], mentioned=[[{}], [{}]])

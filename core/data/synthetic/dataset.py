@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 
 from core.data.base import LoadSummary, TextFaceDataset, uint8_to_float
-from core.data.synthetic.attributes import Attributes, sample_attributes
+from core.data.synthetic.attributes import ATTRIBUTES, Attributes, sample_attributes
 from core.data.synthetic.captions import Caption, make_captions
 from core.data.synthetic.near_miss import near_miss_captions
 from core.data.synthetic.render import BASE_SIZE, render_face
@@ -105,6 +105,12 @@ class SyntheticFaces(TextFaceDataset):
 
     def captions(self, index: int) -> list[str]:
         return [record.text for record in self.caption_records(index)]
+
+    def attribute_table(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(values) for name, values in ATTRIBUTES.items()}
+
+    def mentioned_attributes(self, index: int) -> list[dict[str, str]]:
+        return [dict(record.mentioned) for record in self.caption_records(index)]
 
     def near_miss_captions(self, index: int, count: int, rng: np.random.Generator) -> list[str]:
         """Fresh captions of face ``index`` with one attribute each made wrong, worded like its split's."""
