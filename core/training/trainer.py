@@ -51,7 +51,8 @@ Callback = Callable[[Event], None]
 
 class RealBatch(NamedTuple):
     """Real faces at full resolution, the caption each is trained with, their near misses, and what
-    each caption states (attribute → value; empty when the caption is empty or the data cannot say)."""
+    each caption states (attribute → value; empty when the caption is empty, the data cannot say, or
+    no attribute reader needs it)."""
 
     images: torch.Tensor
     captions: list[str]
@@ -315,7 +316,7 @@ class Trainer:
             options = self.dataset.captions(index)
             pick = min(int(choice[i] * len(options)), len(options) - 1)
             captions.append("" if empty[i] else options[pick])
-            stated = None if empty[i] else self.dataset.mentioned_attributes(index)
+            stated = None if empty[i] or self.reader is None else self.dataset.mentioned_attributes(index)
             mentioned.append(dict(stated[pick]) if stated else {})
         near_misses = self._near_misses(indices, captions) if with_near_misses else None
         return RealBatch(images.to(self.device, non_blocking=True), captions, near_misses, mentioned)
