@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DataConfig, RunConfig, preset
+from core.config import DataConfig, RunConfig, preset, without_attribute_reader
 
 from t2f_desktop.datasets import SYNTHETIC, is_synthetic
 
-PRESET_LABELS = {"tiny": "Tiny — quick CPU demo (32×32)", "default": "Default — 64×64", "custom": "Custom"}
-#: Network sizes a custom run can start from (the architecture of a core preset).
-SIZE_LABELS = {"tiny": "Small — fast on a CPU", "default": "Standard", "t2f": "Large — as in the T2F article"}
+PRESET_LABELS = {"tiny": "Tiny — quick CPU demo (32×32)", "default": "Default — 64×64",
+                 "bundled": "Recommended — the bundled model's recipe (64×64)", "custom": "Custom"}
+#: Network sizes a custom run can start from (the architecture and training aids of a core preset).
+SIZE_LABELS = {"tiny": "Small — fast on a CPU", "bundled": "Compact, with the bundled recipe's aids (64×64 only)",
+               "default": "Standard", "t2f": "Large — as in the T2F article"}
 RESOLUTIONS = (16, 32, 64, 128, 256)
 
 
@@ -75,7 +77,7 @@ def data_config(source: str) -> DataConfig:
 
 def build_config(form: RunForm) -> RunConfig:
     """The run config for ``form``; ``ValueError`` with a readable message when a field is wrong."""
-    if form.preset in ("tiny", "default"):
+    if form.preset in ("tiny", "default", "bundled"):
         config = preset(form.preset)
     elif form.preset == "custom":
         base = preset(form.size, form.resolution)
@@ -97,14 +99,25 @@ def build_config(form: RunForm) -> RunConfig:
     else:
         raise ValueError(f"unknown preset {form.preset!r}")
     train = dataclasses.replace(config.train, device=form.device)
-    return config.replace(train=train, data=data_config(form.source))
+    config = config.replace(train=train, data=data_config(form.source))
+    if not is_synthetic(form.source):
+        # Only the synthetic faces are labelled; a folder of photos and captions cannot teach a reader.
+        config = without_attribute_reader(config)
+    return config
 
 
 def describe_schedule(config: RunConfig) -> str:
-    """``"4 stages, 4×4 → 32×32, 8,000 images"`` for the set-up form."""
-    res = config.model.resolution
-    stages = len(config.train.stage_images)
-    return f"{stages} stages, 4×4 → {res}×{res}, {config.train.total_images:,} images in all"
+    """``"4 stages, 4×4 → 32×32, 8,000 images in all"`` for the set-up form, with any phases before them."""
+    res, train = config.model.resolution, config.train
+    text = f"{len(train.stage_images)} stages, 4×4 → {res}×{res}, {train.total_images:,} images in all"
+    before = []
+    if train.matching_warmup_steps:
+        before.append(f"matching warm-up ({train.matching_warmup_steps:,} steps)")
+    if train.reader_steps:
+        before.append(f"attribute reader ({train.reader_steps:,} steps)")
+    if before:
+        text += "; before them: " + ", ".join(before)
+    return text
 
 
 def default_run_dir(root: Path | None = None) -> Path:

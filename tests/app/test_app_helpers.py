@@ -11,7 +11,7 @@ import pytest
 from t2f_desktop.errors import describe_error
 from t2f_desktop.follow import TextFollower
 from t2f_desktop.progress import RateMeter, ema_smooth, format_count, format_duration, progress_from_record
-from t2f_desktop.run_setup import RunForm, build_config, parse_int_list
+from t2f_desktop.run_setup import RunForm, build_config, describe_schedule, parse_int_list
 
 
 def test_progress_from_a_metrics_record():
@@ -68,6 +68,21 @@ def test_custom_config_from_the_form():
     assert folder.data.source == "/data/faces" and folder.model.resolution == 64
     with pytest.raises(ValueError, match="Fade-in"):
         build_config(RunForm(preset="custom", resolution=16, stage_images="1", batch_sizes="1", fade_percent=120))
+
+
+def test_recommended_preset_is_the_bundled_recipe_and_reads_attributes_only_where_faces_are_labelled():
+    from core.config import preset
+
+    synthetic = build_config(RunForm(preset="bundled", source="synthetic:20000", device="auto"))
+    assert synthetic == preset("bundled")  # the form adds nothing the CLI's preset lacks
+    assert describe_schedule(synthetic) == ("5 stages, 4×4 → 64×64, 285,000 images in all; "
+                                            "before them: matching warm-up (4,000 steps), attribute reader (800 steps)")
+    folder = build_config(RunForm(preset="bundled", source="/data/faces"))
+    assert (folder.train.reader_steps, folder.train.reader_weight) == (0, 0.0)
+    assert folder.train.matching_warmup_steps == 4000 and folder.model == synthetic.model
+    assert describe_schedule(folder).endswith("before them: matching warm-up (4,000 steps)")
+    with pytest.raises(ValueError, match="64×64 only"):
+        build_config(RunForm(preset="custom", size="bundled", resolution=32, stage_images="1", batch_sizes="1"))
 
 
 def test_text_follower_returns_whole_lines(tmp_path):

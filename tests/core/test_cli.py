@@ -64,6 +64,19 @@ def test_python_m_core_help_runs():
     assert result.returncode == 0 and "generate" in result.stdout
 
 
+def test_bundled_preset_turns_its_attribute_reader_off_for_unlabelled_folders(capsys):
+    from core.cli.main import build_parser
+    from core.cli.train import build_config
+
+    parser = build_parser()
+    synthetic = build_config(parser.parse_args(["train", "--preset", "bundled"]))
+    assert (synthetic.train.reader_steps, synthetic.train.reader_weight) == (800, 5.0)
+    assert capsys.readouterr().err == ""
+    folder = build_config(parser.parse_args(["train", "--preset", "bundled", "--data", "/data/faces"]))
+    assert (folder.train.reader_steps, folder.train.reader_weight) == (0, 0.0)
+    assert "attribute reader is off: /data/faces has no attribute labels" in capsys.readouterr().err
+
+
 def test_t2f_train_end_to_end_on_synthetic_faces(tmp_path):
     import json
 
