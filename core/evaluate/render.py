@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +54,34 @@ def bar_chart(series: dict[str, dict[str, float]], width: int = 900, row: int = 
     return np.asarray(image)
 
 
+def caption_sheet(faces: np.ndarray, texts: Sequence[str], per_caption: int, scale: int = 2,
+                  text_width: int = 420) -> np.ndarray:
+    """One picture of ``len(texts)`` rows: each caption's ``per_caption`` faces, then its words.
+
+    ``faces`` is ``len(texts)·per_caption × H × W × 3`` uint8, caption-major. A single image a
+    README or an issue can show, so faces are never separated from what they were asked to be.
+    """
+    font = ImageFont.load_default()
+    size, pad = faces.shape[1] * scale, 4
+    row_h = size + pad
+    sheet = Image.new("RGB", (per_caption * (size + pad) + pad + text_width, len(texts) * row_h + pad), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, text in enumerate(texts):
+        y = pad + i * row_h
+        for k in range(per_caption):
+            face = Image.fromarray(faces[i * per_caption + k]).resize((size, size), Image.Resampling.NEAREST)
+            sheet.paste(face, (pad + k * (size + pad), y))
+        lines = textwrap.wrap(text, width=max(20, text_width // 7))
+        line_h = 13
+        top = y + max(0, (size - line_h * len(lines)) // 2)
+        for j, line in enumerate(lines):
+            draw.text((per_caption * (size + pad) + 2 * pad, top + j * line_h), line, fill="black", font=font)
+    return np.asarray(sheet)
+
+
 def write_report(report: dict, folder: Path, grids: int = 12) -> Path:
-    """Write ``report.json``, ``attributes.png``, ``samples_*.png`` and ``index.html``; returns the page."""
+    """Write ``report.json``, ``attributes.png``, ``samples_*.png``, ``sheet.png`` (all sample rows with
+    their captions in one picture) and ``index.html``; returns the page."""
     folder.mkdir(parents=True, exist_ok=True)
     images = report.get("_images", {})
     public = {k: v for k, v in report.items() if not k.startswith("_")}
@@ -67,6 +95,10 @@ def write_report(report: dict, folder: Path, grids: int = 12) -> Path:
     rows = []
     generated, captions = images.get("generated"), images.get("captions", [])
     seeds = public["seeds"]
+    if captions:
+        shown = captions[:grids]
+        save_png(caption_sheet(to_uint8(generated[: len(shown) * seeds]), [c.text for c in shown], seeds),
+                 folder / "sheet.png")
     for i, caption in enumerate(captions[:grids]):
         faces = to_uint8(generated[i * seeds : (i + 1) * seeds])
         save_png(grid_array(faces.repeat(2, 1).repeat(2, 2), columns=seeds), folder / f"samples_{i:02d}.png")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from core.cli.main import main
 from core.evaluate.captions import EvalCaption, load_caption_file, synthetic_captions
@@ -79,7 +80,21 @@ def test_cli_evaluate_with_custom_captions_json_and_report(face_model, tmp_path,
     data = json.loads(out.read_text())
     assert set(data["faithfulness"]["per_attribute"]) == {"gender", "hair_color", "expression", "age", "facial_hair"}
     assert (tmp_path / "html" / "index.html").exists() and (tmp_path / "html" / "attributes.png").exists()
+    size = 2 * face_model.config.resolution + 4  # faces drawn at twice their size, 4 px apart
+    assert Image.open(tmp_path / "html" / "sheet.png").size == (2 * size + 4 + 420, 2 * size + 4)
     assert "text-faithfulness" in capsys.readouterr().out
+
+
+def test_caption_sheet_puts_each_caption_beside_its_faces():
+    from core.evaluate.render import caption_sheet
+
+    faces = np.random.default_rng(0).integers(0, 256, (6, 8, 8, 3), dtype=np.uint8)
+    sheet = caption_sheet(faces, ["a smiling woman", "an old man with a beard"], per_caption=3)
+    assert sheet.shape == (2 * 20 + 4, 3 * 20 + 4 + 420, 3)
+    second_row_first_face = sheet[24:40, 4:20]
+    assert np.array_equal(second_row_first_face, faces[3].repeat(2, 0).repeat(2, 1))
+    text = sheet[:, 3 * 20 + 4:]
+    assert (text[:20] < 128).any() and (text[24:] < 128).any()  # each row has its words
 
 
 def test_caption_file_errors_name_line_and_problem(tmp_path):
@@ -90,6 +105,19 @@ def test_caption_file_errors_name_line_and_problem(tmp_path):
     bad.write_text('{"text": "x", "attributes": {"mood": "happy"}}\n')
     with pytest.raises(ValueError, match="unknown attribute 'mood'"):
         load_caption_file(bad)
+
+
+def test_the_bundled_recipe_is_one_config_the_preset_the_file_and_the_shipped_model_agree():
+    import dataclasses
+
+    from core.config import RunConfig, preset
+
+    recipe = preset("bundled")
+    assert RunConfig.load(BUNDLED.parents[2] / "configs" / "bundled.json") == recipe
+    if (BUNDLED / "config.json").exists():
+        shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
+        assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
+            "channels": list(recipe.model.channels)}
 
 
 @pytest.mark.skipif(not (BUNDLED / "config.json").exists(), reason="no bundled model in resources/models/default")
