@@ -206,6 +206,8 @@ class TrainSetup(QWidget):
         if not custom:
             config = preset(key)
             self._show_config(config, size=key)
+            # The number of synthetic faces is part of a preset's recipe (the bundled one: 20,000).
+            self.synthetic_count.setValue(config.data.synthetic_count)
         self._update_summary()
 
     def _show_config(self, config: RunConfig, size: str) -> None:

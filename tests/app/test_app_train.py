@@ -120,6 +120,21 @@ def test_start_from_the_form_runs_to_completion_and_use_this_model(train_view, q
     assert setup.run_dir.text() != str(tmp_path / "form-run"), "a fresh folder is suggested for the next run"
 
 
+def test_recommended_preset_fills_the_form_with_the_bundled_recipe(train_view):
+    from core.config import preset
+
+    _, view = train_view
+    setup = view.setup
+    setup.synthetic.setChecked(True)
+    setup.synthetic_count.setValue(500)
+    setup.preset.setCurrentIndex(setup.preset.findData("bundled"))
+    assert setup.synthetic_count.value() == 20_000  # the recipe's data, not the last count typed
+    assert not setup.stage_images.isEnabled() and setup.stage_images.text() == "20000, 25000, 40000, 70000, 130000"
+    assert setup.config().replace(train=preset("bundled").train) == preset("bundled")
+    assert setup.config().train.reader_steps == 800
+    assert "attribute reader (800 steps)" in setup.schedule_summary.text()
+
+
 def test_form_errors_are_messages(train_view, dialog_log):
     window, view = train_view
     setup = view.setup
