@@ -107,13 +107,17 @@ def test_caption_file_errors_name_line_and_problem(tmp_path):
         load_caption_file(bad)
 
 
-def test_the_bundled_recipe_is_one_config_the_preset_the_file_and_the_shipped_model_agree():
+def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     import dataclasses
 
     from core.config import RunConfig, preset
 
     recipe = preset("bundled")
-    assert RunConfig.load(BUNDLED.parents[2] / "configs" / "bundled.json") == recipe
+    configs = BUNDLED.parents[2] / "configs"
+    assert RunConfig.load(configs / "bundled.json") == recipe
+    # The shipped model is that run resumed with its last stage lengthened, nothing else changed.
+    longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (210_000,))
+    assert RunConfig.load(configs / "bundled-continuation.json") == recipe.replace(train=longer)
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
