@@ -77,6 +77,16 @@ def data_config(source: str) -> DataConfig:
 
 def build_config(form: RunForm) -> RunConfig:
     """The run config for ``form``; ``ValueError`` with a readable message when a field is wrong."""
+    return _fit_to_data(_recipe(form), form.source)
+
+
+def reader_dropped(form: RunForm) -> bool:
+    """Whether the form's recipe has an attribute reader that its data cannot feed (unlabelled faces)."""
+    return _recipe(form).train.reader_steps > 0 and not is_synthetic(form.source)
+
+
+def _recipe(form: RunForm) -> RunConfig:
+    """The preset (or custom) config with the form's fields, before fitting it to the data."""
     if form.preset in ("tiny", "default", "bundled"):
         config = preset(form.preset)
     elif form.preset == "custom":
@@ -99,11 +109,12 @@ def build_config(form: RunForm) -> RunConfig:
     else:
         raise ValueError(f"unknown preset {form.preset!r}")
     train = dataclasses.replace(config.train, device=form.device)
-    config = config.replace(train=train, data=data_config(form.source))
-    if not is_synthetic(form.source):
-        # Only the synthetic faces are labelled; a folder of photos and captions cannot teach a reader.
-        config = without_attribute_reader(config)
-    return config
+    return config.replace(train=train, data=data_config(form.source))
+
+
+def _fit_to_data(config: RunConfig, source: str) -> RunConfig:
+    # Only the synthetic faces are labelled; a folder of photos and captions cannot teach a reader.
+    return config if is_synthetic(source) else without_attribute_reader(config)
 
 
 def describe_schedule(config: RunConfig) -> str:

@@ -17,7 +17,7 @@ from t2f_desktop import dialogs
 from t2f_desktop.datasets import open_source, synthetic_source
 from t2f_desktop.model_session import device_choices
 from t2f_desktop.run_setup import (PRESET_LABELS, RESOLUTIONS, SIZE_LABELS, RunForm, build_config,
-                                   default_run_dir, describe_schedule, format_int_list, stages_for)
+                                   default_run_dir, describe_schedule, format_int_list, reader_dropped, stages_for)
 from t2f_desktop.settings import Settings
 from t2f_desktop.workers.jobs import JobRunner
 
@@ -97,6 +97,9 @@ class TrainSetup(QWidget):
         self.source_group.idToggled.connect(lambda *_: self._forget_dataset())
         self.synthetic_count.valueChanged.connect(lambda *_: self._forget_dataset())
         self.folder_path.textChanged.connect(lambda *_: self._forget_dataset())
+        # The data decides whether the recipe's attribute reader can run, so the summary follows it.
+        self.source_group.idToggled.connect(lambda *_: self._update_summary())
+        self.folder_path.textChanged.connect(lambda *_: self._update_summary())
         return box
 
     def _build_schedule(self) -> QGroupBox:
@@ -241,7 +244,10 @@ class TrainSetup(QWidget):
         except ValueError as error:
             self.schedule_summary.setText(f"⚠ {error}")
         else:
-            self.schedule_summary.setText(describe_schedule(config))
+            text = describe_schedule(config)
+            if reader_dropped(self.form()):
+                text += " — no attribute reader: only the synthetic faces carry the labels it learns from"
+            self.schedule_summary.setText(text)
         self.changed.emit()
 
     # ---- reading the form -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from t2f_desktop.errors import describe_error
 from t2f_desktop.follow import TextFollower
 from t2f_desktop.progress import RateMeter, ema_smooth, format_count, format_duration, progress_from_record
-from t2f_desktop.run_setup import RunForm, build_config, describe_schedule, parse_int_list
+from t2f_desktop.run_setup import RunForm, build_config, describe_schedule, parse_int_list, reader_dropped
 
 
 def test_progress_from_a_metrics_record():
@@ -81,6 +81,9 @@ def test_recommended_preset_is_the_bundled_recipe_and_reads_attributes_only_wher
     assert (folder.train.reader_steps, folder.train.reader_weight) == (0, 0.0)
     assert folder.train.matching_warmup_steps == 4000 and folder.model == synthetic.model
     assert describe_schedule(folder).endswith("before them: matching warm-up (4,000 steps)")
+    assert reader_dropped(RunForm(preset="bundled", source="/data/faces"))
+    assert not reader_dropped(RunForm(preset="bundled", source="synthetic:20000"))
+    assert not reader_dropped(RunForm(preset="default", source="/data/faces"))  # it never had one
     with pytest.raises(ValueError, match="64×64 only"):
         build_config(RunForm(preset="custom", size="bundled", resolution=32, stage_images="1", batch_sizes="1"))
 

@@ -133,6 +133,10 @@ def test_recommended_preset_fills_the_form_with_the_bundled_recipe(train_view):
     assert setup.config().replace(train=preset("bundled").train) == preset("bundled")
     assert setup.config().train.reader_steps == 800
     assert "attribute reader (800 steps)" in setup.schedule_summary.text()
+    setup.folder.setChecked(True)
+    setup.folder_path.setText("/data/faces")
+    assert setup.config().train.reader_steps == 0
+    assert "no attribute reader: only the synthetic faces carry the labels" in setup.schedule_summary.text()
 
 
 def test_form_errors_are_messages(train_view, dialog_log):
