@@ -338,7 +338,7 @@ def _bundled_recipe(resolution: int | None) -> RunConfig:
     T2F's networks at small widths plus the three changes this project measured to make a CPU-sized
     model follow its captions: a matching warm-up of the critic, the contrastive matching term and
     an attribute reader with the CA noise scaled down. The reader needs attribute labels, which only
-    the synthetic faces have: for other data, turn it off with :func:`without_attribute_reader`.
+    the synthetic faces have: for other data, :func:`fit_to_data` turns it off.
     """
     if resolution not in (None, 64):
         raise ValueError(f"the bundled recipe is measured at 64×64 only, not {resolution}×{resolution}")
@@ -354,6 +354,23 @@ def _bundled_recipe(resolution: int | None) -> RunConfig:
 def without_attribute_reader(config: RunConfig) -> RunConfig:
     """``config`` with the attribute reader off, for data whose faces carry no attribute labels."""
     return config.replace(train=dataclasses.replace(config.train, reader_steps=0, reader_weight=0.0))
+
+
+def reader_lacks_labels(config: RunConfig) -> bool:
+    """Whether ``config`` asks for an attribute reader its data cannot teach.
+
+    Only the embedded synthetic faces carry attribute labels; a folder of photos and captions has
+    captions alone, so a reader trained on it would learn nothing.
+    """
+    return config.train.reader_steps > 0 and config.data.source != "synthetic"
+
+
+def fit_to_data(config: RunConfig) -> RunConfig:
+    """``config`` with its attribute reader off when its data has no attribute labels, else unchanged.
+
+    The one place that rule lives: the CLI's presets and the app's Train view both use it.
+    """
+    return without_attribute_reader(config) if reader_lacks_labels(config) else config
 
 
 PRESETS = ("tiny", "default", "bundled", "t2f")

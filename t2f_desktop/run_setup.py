@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DataConfig, RunConfig, preset, without_attribute_reader
+from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
 
 from t2f_desktop.datasets import SYNTHETIC, is_synthetic
 
@@ -77,12 +77,12 @@ def data_config(source: str) -> DataConfig:
 
 def build_config(form: RunForm) -> RunConfig:
     """The run config for ``form``; ``ValueError`` with a readable message when a field is wrong."""
-    return _fit_to_data(_recipe(form), form.source)
+    return fit_to_data(_recipe(form))
 
 
 def reader_dropped(form: RunForm) -> bool:
     """Whether the form's recipe has an attribute reader that its data cannot feed (unlabelled faces)."""
-    return _recipe(form).train.reader_steps > 0 and not is_synthetic(form.source)
+    return reader_lacks_labels(_recipe(form))
 
 
 def _recipe(form: RunForm) -> RunConfig:
@@ -110,11 +110,6 @@ def _recipe(form: RunForm) -> RunConfig:
         raise ValueError(f"unknown preset {form.preset!r}")
     train = dataclasses.replace(config.train, device=form.device)
     return config.replace(train=train, data=data_config(form.source))
-
-
-def _fit_to_data(config: RunConfig, source: str) -> RunConfig:
-    # Only the synthetic faces are labelled; a folder of photos and captions cannot teach a reader.
-    return config if is_synthetic(source) else without_attribute_reader(config)
 
 
 def describe_schedule(config: RunConfig) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
-from core.config import PRESETS, RunConfig, preset, without_attribute_reader
+from core.config import PRESETS, RunConfig, fit_to_data, preset, reader_lacks_labels
 from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
 
@@ -75,12 +75,11 @@ def build_config(args: argparse.Namespace) -> RunConfig:
             overrides[key] = value * stages
     train = dataclasses.replace(train, **{k: v for k, v in overrides.items() if v is not None})
     config = RunConfig(model, train, data)
-    if not args.config and train.reader_steps and data.source != "synthetic":
-        # A preset's attribute reader needs labelled faces; only the synthetic ones are. (A --config
-        # file that asks for it gets the trainer's error instead: the file said so explicitly.)
+    if not args.config and reader_lacks_labels(config):
+        # A --config file that asks for a reader gets the trainer's error instead: it said so explicitly.
         print(f"note: the {args.preset} preset's attribute reader is off: {data.source} has no attribute labels",
               file=sys.stderr)
-        config = without_attribute_reader(config)
+        config = fit_to_data(config)
     return config
 
 

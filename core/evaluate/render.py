@@ -95,12 +95,12 @@ def write_report(report: dict, folder: Path, grids: int = 12) -> Path:
     rows = []
     generated, captions = images.get("generated"), images.get("captions", [])
     seeds = public["seeds"]
-    if captions:
-        shown = captions[:grids]
-        save_png(caption_sheet(to_uint8(generated[: len(shown) * seeds]), [c.text for c in shown], seeds),
-                 folder / "sheet.png")
-    for i, caption in enumerate(captions[:grids]):
-        faces = to_uint8(generated[i * seeds : (i + 1) * seeds])
+    shown = captions[:grids]
+    shown_faces = to_uint8(generated[: len(shown) * seeds]) if shown else None
+    if shown:
+        save_png(caption_sheet(shown_faces, [c.text for c in shown], seeds), folder / "sheet.png")
+    for i, caption in enumerate(shown):
+        faces = shown_faces[i * seeds : (i + 1) * seeds]
         save_png(grid_array(faces.repeat(2, 1).repeat(2, 2), columns=seeds), folder / f"samples_{i:02d}.png")
         asked = ", ".join(f"{k}={v}" for k, v in caption.attributes.items())
         rows.append(f"<tr><td><img src='samples_{i:02d}.png'></td><td>{html.escape(caption.text)}"
