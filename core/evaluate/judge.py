@@ -87,9 +87,9 @@ class JudgeTraining:
     """How the shipped judge is trained (deterministic on the CPU)."""
 
     resolution: int = 64
-    train_images: int = 12_000
+    train_images: int = 16_000
     test_images: int = 2_000
-    epochs: int = 6
+    epochs: int = 8
     batch_size: int = 64
     lr: float = 2e-3
     seed: int = 1234

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 import torch
@@ -17,7 +18,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=JudgeTraining.epochs)
     args = parser.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    judge, report = train_judge(JudgeTraining(train_images=args.images, epochs=args.epochs))
+    # Flushed, so a log file shows each epoch as it ends (about a minute each on 2 cores).
+    progress = functools.partial(print, flush=True)
+    judge, report = train_judge(JudgeTraining(train_images=args.images, epochs=args.epochs), progress)
     judge.save(args.out, report)
     print(f"saved to {args.out}")
 

@@ -119,3 +119,52 @@ def test_each_attribute_changes_the_picture(name: str, values: tuple[str, str]) 
     _, a, _ = rendered(7, **{name: values[0]}, facial_hair="none")
     _, b, _ = rendered(7, **{name: values[1]}, facial_hair="none")
     assert np.abs(a.astype(int) - b.astype(int)).max() > 60
+
+
+@pytest.mark.parametrize("skin_tone", ["pale", "tan", "brown", "dark"])
+def test_age_lines_show_at_64_pixels_on_every_skin_tone(skin_tone: str) -> None:
+    """Young → middle-aged → old must each change dozens of 64×64 pixels clearly: lines darker than
+    dark skin once changed almost none, and the judge read such middle-aged faces as young."""
+    from PIL import Image
+
+    def at_64(age: str, index: int) -> np.ndarray:
+        attrs = {**sample_attributes(face_rng(0, "train", index, 0)), "skin_tone": skin_tone, "age": age,
+                 "eyewear": "none", "accessories": "none", "facial_hair": "none"}
+        pixels = render_face(attrs, face_rng(0, "train", index, 1), SIZE)
+        return np.asarray(Image.fromarray(pixels).reduce(SIZE // 64)).astype(int)
+
+    for index in range(6):
+        young, middle, old = (at_64(age, index) for age in ("young", "middle-aged", "old"))
+        for a, b in ((young, middle), (middle, old)):
+            assert (np.abs(a - b).max(axis=2) > 30).sum() >= 25
+
+
+@pytest.mark.parametrize("skin_tone", ["pale", "tan", "brown", "dark"])
+def test_a_moustache_shows_at_64_pixels_whatever_the_hair_and_skin(skin_tone: str) -> None:
+    """A brown moustache on dark skin, or a blonde one on tan skin, once changed almost no pixel at
+    64×64 and the judge read it as none; it is now drawn in a shade set apart from the skin."""
+    from PIL import Image
+
+    def at_64(facial_hair: str, hair_color: str, index: int) -> np.ndarray:
+        attrs = {**sample_attributes(face_rng(0, "train", index, 0)), "gender": "man", "skin_tone": skin_tone,
+                 "hair_color": hair_color, "facial_hair": facial_hair, "eyewear": "none"}
+        pixels = render_face(attrs, face_rng(0, "train", index, 1), SIZE)
+        return np.asarray(Image.fromarray(pixels).reduce(SIZE // 64)).astype(int)
+
+    for hair_color in HAIR:
+        for index in range(3):
+            bare, moustache = at_64("none", hair_color, index), at_64("moustache", hair_color, index)
+            assert (np.abs(bare - moustache).max(axis=2) > 40).sum() >= 12, (hair_color, index)
+
+
+def test_set_apart_keeps_far_colours_prefers_darker_shades_and_falls_back_to_lighter() -> None:
+    from core.data.synthetic.palette import SKIN, distance, scale, set_apart
+
+    assert set_apart(HAIR["black"], SKIN["pale"], 95) == HAIR["black"]  # already far: unchanged
+    darker = set_apart(HAIR["brown"], SKIN["dark"], 95)
+    assert distance(darker, SKIN["dark"]) >= 95 and sum(darker) < sum(HAIR["brown"])
+    moustache_red = scale(HAIR["red"], 0.9)  # 93 from dark skin; no darker shade of it gets to 95
+    lighter = set_apart(moustache_red, SKIN["dark"], 95)
+    assert distance(lighter, SKIN["dark"]) >= 95 and sum(lighter) > sum(moustache_red)
+    # Out of reach: the farthest shade tried, never the colour itself.
+    assert distance(set_apart((128, 128, 128), (128, 128, 128), 500), (128, 128, 128)) > 100

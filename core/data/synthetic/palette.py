@@ -76,13 +76,33 @@ def contrasting(rng: np.random.Generator, options: tuple[RGB, ...], against: RGB
 
     Keeps accessories visible: gold earrings vanish on a yellow background, black frames on dark skin.
     """
-    def distance(color: RGB) -> float:
-        return float(np.sqrt(sum((a - b) ** 2 for a, b in zip(color, against))))
-
-    far = [c for c in options if distance(c) >= min_distance]
+    far = [c for c in options if distance(c, against) >= min_distance]
     if not far:
-        return max(options, key=distance)
+        return max(options, key=lambda c: distance(c, against))
     return far[int(rng.integers(len(far)))]
+
+
+def distance(a: RGB, b: RGB) -> float:
+    """Euclidean RGB distance."""
+    return float(np.sqrt(sum((x - y) ** 2 for x, y in zip(a, b))))
+
+
+def set_apart(color: RGB, against: RGB, min_distance: float) -> RGB:
+    """``color``, or the nearest shade of it that is ``min_distance`` from ``against``.
+
+    Darker shades first (a moustache darker than the skin looks natural), lighter ones when no
+    darker shade gets that far; the farthest shade tried if neither does. Keeps a shape drawn in a
+    face's own colours legible: a brown moustache on dark skin, or a blonde one on tan skin, vanishes
+    at 64×64 otherwise.
+    """
+    if distance(color, against) >= min_distance:
+        return color
+    shades = [scale(color, 1 - 0.1 * step) for step in range(1, 10)] + \
+             [scale(color, 1 + 0.1 * step) for step in range(1, 10)]
+    for shade in shades:
+        if distance(shade, against) >= min_distance:
+            return shade
+    return max(shades, key=lambda shade: distance(shade, against))
 
 
 def nearest(color: np.ndarray | tuple[float, float, float], table: dict[str, RGB]) -> str:
