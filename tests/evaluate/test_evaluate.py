@@ -115,9 +115,10 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     recipe = preset("bundled")
     configs = BUNDLED.parents[2] / "configs"
     assert RunConfig.load(configs / "bundled.json") == recipe
-    # The shipped model is that run resumed with its last stage lengthened, nothing else changed.
-    longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (210_000,))
-    assert RunConfig.load(configs / "bundled-continuation.json") == recipe.replace(train=longer)
+    # The shipped model is that run resumed twice with its last stage lengthened, nothing else changed.
+    for name, last_stage in (("bundled-continuation.json", 210_000), ("bundled-continuation-2.json", 290_000)):
+        longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (last_stage,))
+        assert RunConfig.load(configs / name) == recipe.replace(train=longer), name
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
