@@ -26,6 +26,17 @@ def test_shipped_judge_reads_held_out_real_faces(judge):
     assert result.mean >= 0.95, result.per_attribute
 
 
+def test_shipped_judge_reads_every_attribute_of_faces_it_never_saw(judge):
+    """The judge's own report says ≥ 0.988 on every attribute (2,000 faces, seed 1234); 600 faces of
+    another seed must agree to within sampling error (about 0.005 here), so 0.95 can only fail if the
+    judge or the renderer broke. The judge before the clearer age lines reads age 0.857 here and fails."""
+    from core.data.synthetic import SyntheticFaces
+    from core.evaluate.judge import judge_accuracy
+
+    accuracy = judge_accuracy(judge, SyntheticFaces(600, 64, seed=77, split="test"))
+    assert min(accuracy.values()) >= 0.95, accuracy
+
+
 def test_score_faithfulness_counts_only_mentioned_attributes():
     captions = [EvalCaption("a man", {"gender": "man"}), EvalCaption("blue eyes", {"eye_color": "blue"})]
     predictions = {"gender": np.array([0, 1, 1, 1]), "eye_color": np.array([2, 2, 1, 1])}
