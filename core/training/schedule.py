@@ -66,6 +66,32 @@ def position(config: TrainConfig, images_seen: int) -> Position:
                     config.batch_sizes[stage], images_seen, total)
 
 
+def schedule_moves_back(old: TrainConfig, new: TrainConfig, images_seen: int) -> str | None:
+    """Why resuming at ``images_seen`` under ``new`` instead of ``old`` would undo progress, or ``None``.
+
+    The position is a pure function of the schedule, so a new schedule can put a resumed run in an
+    earlier stage, or re-open a fade-in that had finished: a last stage lengthened from 130k to 290k
+    images fades for 145k, and a run 130k into it would drop from α 1 back to 0.9, blending the
+    previous resolution in again. Lengthening is safe up to ``images done / fade_fraction``.
+    """
+    before, after = position(old, images_seen), position(new, images_seen)
+    if after.stage < before.stage:
+        return (f"at {images_seen:,} images the new schedule would put the run back in stage {after.stage + 1} "
+                f"({after.resolution}×{after.resolution}) from stage {before.stage + 1}: a finished stage cannot "
+                f"be lengthened")
+    if after.stage == before.stage and after.alpha < before.alpha:
+        res = after.resolution
+        if before.alpha < 1.0:
+            advice = "change that stage's length once its fade-in is over"
+        else:
+            limit = int(after.images_in_stage / new.fade_fraction)
+            advice = (f"lengthen it to at most {limit:,} images in one resume (a fade-in lasts "
+                      f"{new.fade_fraction:.0%} of its stage), then resume again to go further")
+        return (f"the new schedule would re-open the {res}×{res} fade-in at {images_seen:,} images "
+                f"(α {before.alpha:.2f} → {after.alpha:.2f}); {advice}")
+    return None
+
+
 def real_images_at(images: torch.Tensor, depth: int, alpha: float) -> torch.Tensor:
     """Real images as the networks see them at ``depth`` with fade-in ``alpha``.
 

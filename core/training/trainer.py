@@ -44,7 +44,7 @@ from core.training.events import (CheckpointSaved, Event, MatchingWarmup, Reader
 from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
-from core.training.schedule import Position, position, real_images_at
+from core.training.schedule import Position, position, real_images_at, schedule_moves_back
 
 Callback = Callable[[Event], None]
 
@@ -98,9 +98,6 @@ class Trainer:
                 raise FileNotFoundError(f"{self.run.root} is not a run folder (no config.json)")
             saved = RunConfig.load(self.run.config)
             config = saved if config is None else continued_config(saved, config)
-            if config != saved and self.context.is_main:
-                changed = sorted(k for k, v in config.train.to_dict().items() if saved.train.to_dict()[k] != v)
-                self.run.append_log(f"resumed with a changed training config: {', '.join(changed)}")
         elif config is None:
             raise ValueError("a new run needs a config")
         elif self.run.is_run() and self.run.latest_checkpoint() is not None:
@@ -124,7 +121,24 @@ class Trainer:
                                     self.context.rank, self.context.world_size)
         if resume:
             self._restore(self.run.latest_checkpoint())
+            self._adopt_changed_config(saved)
         self.sample_captions, self.sample_seeds = self._fixed_samples()
+
+    def _adopt_changed_config(self, saved: RunConfig) -> None:
+        """Record a resumed run's new training settings — only once they are known not to undo progress.
+
+        Checked after the checkpoint is read (the position needs its image count) and before the
+        run's ``config.json`` is rewritten, so a refused schedule leaves the run as it was.
+        """
+        if self.config == saved:
+            return
+        moved_back = schedule_moves_back(saved.train, self.config.train, self.images_seen)
+        if moved_back:
+            raise ValueError(moved_back)
+        if self.context.is_main:
+            changed = sorted(k for k, v in self.config.train.to_dict().items() if saved.train.to_dict()[k] != v)
+            self.run.append_log(f"resumed with a changed training config: {', '.join(changed)}")
+            self.config.save(self.run.config)
 
     # ---- control (thread-safe) ----------------------------------------------------------------
     def request_stop(self) -> None:
@@ -169,7 +183,7 @@ class Trainer:
                 tokenizer = Tokenizer.load(self.run.tokenizer, max_tokens=model_cfg.max_tokens)
         if tokenizer.vocab_size != model_cfg.vocab_size:
             self.config = self.config.replace(model=dataclasses.replace(model_cfg, vocab_size=tokenizer.vocab_size))
-        if self.context.is_main:
+        if self.context.is_main and not self.resumed:  # a resumed run's config is saved once it is checked
             self.config.save(self.run.config)
         return tokenizer
 

@@ -4,7 +4,7 @@ import torch.nn.functional as F
 
 from core.config import TrainConfig
 from core.training.sampler import EpochSampler
-from core.training.schedule import position, real_images_at
+from core.training.schedule import position, real_images_at, schedule_moves_back
 
 CONFIG = TrainConfig(stage_images=(100, 200, 200), batch_sizes=(16, 8, 4), fade_fraction=0.5)
 
@@ -70,3 +70,22 @@ def test_metrics_follower_reads_whole_lines_only(tmp_path):
         handle.write('}\nnot json\n{"step": 3}\n')
     assert follower.poll() == [{"step": 2}, {"step": 3}] and follower.bad_lines == 1
     assert MetricsFollower(path / "inside-a-file").poll() == []
+
+
+def test_a_new_schedule_may_not_move_a_resumed_run_back():
+    import dataclasses
+
+    def with_stages(*lengths: int) -> TrainConfig:
+        return dataclasses.replace(CONFIG, stage_images=lengths)
+
+    # 450 images: 150 into the last stage, whose fade (half of 200) is over.
+    assert schedule_moves_back(CONFIG, with_stages(100, 200, 300), 450) is None  # 150/150: still α = 1
+    assert schedule_moves_back(CONFIG, CONFIG, 450) is None
+    assert schedule_moves_back(CONFIG, with_stages(100, 200, 400), 450) == (
+        "the new schedule would re-open the 16×16 fade-in at 450 images (α 1.00 → 0.75); lengthen it to at "
+        "most 300 images in one resume (a fade-in lasts 50% of its stage), then resume again to go further")
+    assert "put the run back in stage 2 (8×8) from stage 3" in schedule_moves_back(CONFIG, with_stages(100, 400, 200), 450)
+    # Mid-fade, any longer stage slows the fade: α would drop.
+    assert "change that stage's length once its fade-in is over" in schedule_moves_back(
+        CONFIG, with_stages(100, 300, 200), 150)
+    assert schedule_moves_back(CONFIG, with_stages(100, 150, 200), 150) is None  # a faster fade is forward

@@ -245,12 +245,21 @@ def test_a_finished_run_resumes_under_a_longer_schedule_but_keeps_its_model(tmp_
     config = tiny_config(stage_images=16, batch=8)
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
     assert trainer.train().reason == "completed"
-    longer = config.replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 48)))
+    # Fades last half a stage: the 16 images done in the last stage allow it to grow to 32, no more.
+    too_long = config.replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 48)))
+    with pytest.raises(ValueError, match=r"re-open the 16×16 fade-in at 48 images \(α 1.00 → 0.67\); "
+                                         r"lengthen it to at most 32 images in one resume"):
+        Trainer(tmp_path / "run", too_long, resume=True, dataset=make_toy_dataset(40))
+    assert RunConfig.load(tmp_path / "run" / "config.json") == trainer.config  # the refusal changed nothing
+    log = tmp_path / "run" / "log.txt"
+    assert not log.exists() or "changed training config" not in log.read_text()
+    longer = config.replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 32)))
     resumed = Trainer(tmp_path / "run", longer, resume=True, dataset=make_toy_dataset(40))
-    assert resumed.step == trainer.step and resumed.config.train.stage_images == (16, 16, 48)
+    assert resumed.step == trainer.step and resumed.config.train.stage_images == (16, 16, 32)
+    assert resumed.position.alpha == 1.0
     assert resumed.config.model == trainer.config.model  # the tokenizer's vocabulary is kept
-    assert resumed.train().reason == "completed" and resumed.images_seen == 80
-    assert RunConfig.load(tmp_path / "run" / "config.json").train.stage_images == (16, 16, 48)
+    assert resumed.train().reason == "completed" and resumed.images_seen == 64
+    assert RunConfig.load(tmp_path / "run" / "config.json").train.stage_images == (16, 16, 32)
     assert "resumed with a changed training config: stage_images" in (tmp_path / "run" / "log.txt").read_text()
     wider = longer.replace(model=dataclasses.replace(longer.model, noise_dim=longer.model.noise_dim + 1))
     with pytest.raises(ValueError, match="a resumed run keeps its model; the new config changes noise_dim"):

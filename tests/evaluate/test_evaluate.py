@@ -122,6 +122,7 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     import dataclasses
 
     from core.config import RunConfig, preset
+    from core.training.schedule import schedule_moves_back
 
     recipe = preset("bundled")
     configs = BUNDLED.parents[2] / "configs"
@@ -130,6 +131,11 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     for name, last_stage in (("bundled-continuation.json", 210_000), ("bundled-continuation-2.json", 290_000)):
         longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (last_stage,))
         assert RunConfig.load(configs / name) == recipe.replace(train=longer), name
+    # Each resume keeps the 64×64 fade-in closed; going to 290k in one resume would re-open it.
+    first, second = (RunConfig.load(configs / f"bundled-continuation{n}.json").train for n in ("", "-2"))
+    assert schedule_moves_back(recipe.train, first, 285_024) is None
+    assert schedule_moves_back(first, second, 365_024) is None
+    assert "re-open the 64×64 fade-in" in schedule_moves_back(recipe.train, second, 285_024)
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
