@@ -94,6 +94,25 @@ def _looks_like_safetensors(data: bytes) -> bool:
     return 8 + header_len <= len(data) and data[8:9] == b"{"
 
 
+def read_metadata(path: Path) -> dict[str, str]:
+    """A safetensors file's header metadata, without reading its tensors (cheap for large files)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as file:
+            header_len = int.from_bytes(file.read(8), "little")
+            if header_len > 100 * 2**20:
+                raise ModelFileError(path, "not a safetensors file (header too large)")
+            header = json.loads(file.read(header_len))
+    except FileNotFoundError:
+        raise ModelFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(path, f"not a safetensors file ({error})") from None
+    if not isinstance(header, dict):
+        raise ModelFileError(path, "not a safetensors file (its header is not an object)")
+    metadata = header.get("__metadata__", {})
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def _looks_like_pickle(head: bytes) -> bool:
     """A pickle (protocol 2+ opens with 0x80) or a ``torch.save`` zip archive."""
     return head[:1] == b"\x80" or head[:2] == b"PK"

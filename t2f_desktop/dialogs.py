@@ -7,7 +7,7 @@ block on a modal dialog, and so messages share one look.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, message: str) -> None:
@@ -52,3 +52,10 @@ def save_file(parent: QWidget | None, caption: str, start: str = "", filters: st
     """A file name to write, or None when cancelled (the dialog already asked about overwriting)."""
     path, _ = QFileDialog.getSaveFileName(parent, caption, start, filters)
     return path or None
+
+
+def ask_int(parent: QWidget | None, title: str, label: str, value: int, minimum: int, maximum: int,
+            step: int = 1) -> int | None:
+    """A whole number from ``minimum`` to ``maximum`` chosen by the person, or None when cancelled."""
+    number, accepted = QInputDialog.getInt(parent, title, label, value, minimum, maximum, step)
+    return number if accepted else None

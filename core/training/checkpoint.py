@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from core.io import ModelFileError, load_tensors, save_tensors
+from core.io import ModelFileError, load_tensors, read_metadata, save_tensors
 
 CHECKPOINT_FORMAT = "t2f-desktop-checkpoint"
 _NAME = re.compile(r"^step_(\d{8,})\.safetensors$")
@@ -68,6 +68,17 @@ def load_checkpoint(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]
     except json.JSONDecodeError as error:
         raise ModelFileError(path, f"checkpoint metadata is corrupt ({error})") from None
     return tensors, meta
+
+
+def checkpoint_images_seen(path: Path) -> int:
+    """How many images the run had seen at this checkpoint, from its header alone (no tensors read)."""
+    metadata = read_metadata(path)
+    try:
+        if metadata.get("format") != CHECKPOINT_FORMAT:
+            raise ValueError("not a training checkpoint")
+        return int(json.loads(metadata["meta"])["images_seen"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(path, f"checkpoint metadata is unreadable ({error})") from None
 
 
 def prune_checkpoints(folder: Path, keep: int) -> None:

@@ -6,6 +6,7 @@ fade-in α and batch size exactly, with nothing else to store or get out of step
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import torch
@@ -90,6 +91,27 @@ def schedule_moves_back(old: TrainConfig, new: TrainConfig, images_seen: int) ->
         return (f"the new schedule would re-open the {res}×{res} fade-in at {images_seen:,} images "
                 f"(α {before.alpha:.2f} → {after.alpha:.2f}); {advice}")
     return None
+
+
+def longest_last_stage(config: TrainConfig, images_seen: int) -> int | None:
+    """The longest the last stage can be made by one resume at ``images_seen``; ``None``: no limit.
+
+    Once a run is in its last stage, a longer stage means a longer fade-in, which must still be over
+    at ``images_seen`` (see :func:`schedule_moves_back`): at most ``images done / fade_fraction``. A
+    run still fading in cannot lengthen it at all; a run before its last stage, or without fades,
+    can lengthen it as much as it likes.
+    """
+    now = position(config, images_seen)
+    if now.stage < now.stages - 1 or now.stage == 0 or config.fade_fraction <= 0:
+        return None
+    if now.alpha < 1.0:
+        return now.stage_length
+    return int(now.images_in_stage / config.fade_fraction)
+
+
+def with_last_stage(config: TrainConfig, images: int) -> TrainConfig:
+    """``config`` with its last stage ``images`` long, everything else unchanged."""
+    return dataclasses.replace(config, stage_images=config.stage_images[:-1] + (images,))
 
 
 def real_images_at(images: torch.Tensor, depth: int, alpha: float) -> torch.Tensor:

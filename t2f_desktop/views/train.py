@@ -115,10 +115,15 @@ class TrainView(QWidget):
         self.continue_button = QPushButton("Continue a run…", parent)
         self.continue_button.setToolTip("Resume a stopped run from its latest checkpoint")
         self.continue_button.clicked.connect(self.choose_run_to_continue)
+        self.longer_button = QPushButton("Train longer…", parent)
+        self.longer_button.setToolTip("Resume the watched run with its last (full-size) stage lengthened: "
+                                      "faces often keep improving with more training there")
+        self.longer_button.clicked.connect(self.train_longer)
         self.use_button = QPushButton("Use this model", parent)
         self.use_button.setToolTip("Load the run's latest model into Generate and Interpolate (also while training)")
         self.use_button.clicked.connect(self.use_model)
         row.addWidget(self.continue_button)
+        row.addWidget(self.longer_button)
         row.addWidget(self.use_button)
         column.addLayout(row)
         return column
@@ -132,6 +137,7 @@ class TrainView(QWidget):
         running = self.controller.running
         self.start_button.setEnabled(not running)
         self.continue_button.setEnabled(not running)
+        self.longer_button.setEnabled(not running and self.monitor.run_dir is not None)
         self.pause_button.setEnabled(running and not self._stopping)
         self.stop_button.setEnabled(running and not self._stopping)
         self.pause_button.setText("Resume" if self.controller.paused else "Pause")
@@ -168,6 +174,30 @@ class TrainView(QWidget):
         folder = dialogs.open_folder(self, "Continue which run?", start)
         if folder:
             self.resume_run(folder)
+
+    def train_longer(self) -> bool:
+        """Resume the watched run with its last stage as long as the person chooses (within one
+        resume's limit: the stage's fade-in must stay over); a message says when it cannot be."""
+        from core.training.longer import plan_longer_training
+
+        run_dir = self.monitor.run_dir
+        if run_dir is None:
+            return False
+        try:
+            plan = plan_longer_training(run_dir)
+        except (OSError, ValueError) as error:
+            dialogs.warning(self, "Cannot train this run longer", str(error))
+            return False
+        res = plan.resolution
+        step = 1000 if plan.current >= 10_000 else 1
+        images = dialogs.ask_int(
+            self, "Train longer",
+            f"The {res}×{res} stage is {plan.current:,} images long. Lengthen it to\n"
+            f"(at most {plan.longest:,} in one go: its fade-in, a fraction of the stage, must stay over)",
+            plan.longest, plan.current + 1, plan.longest, step)
+        if images is None:
+            return False
+        return self.start_job(TrainingJob(plan.run_dir, config=plan.config_for(images), resume=True))
 
     def start_job(self, job: TrainingJob) -> bool:
         if self.controller.running:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TrainingJob:
-    """A new run (``config`` set) or the continuation of one (``resume=True``)."""
+    """A new run (``config`` set) or the continuation of one (``resume=True``; with ``config``, under
+    those new training settings — the trainer refuses any that would undo progress)."""
 
     run_dir: Path
     config: RunConfig | None = None
@@ -129,7 +130,8 @@ class TrainingWorker(QObject):
             dataset = open_source(source, config.model.resolution, config.data.cache_dir, config.data.synthetic_seed)
         self.dataset_summary = dataset.summary.text()
         self.status.emit("Preparing the networks…")
-        return Trainer(job.run_dir, config=None if job.resume else config, dataset=dataset,
+        # Resuming, ``job.config`` (when given) is the run's new training settings: a longer schedule.
+        return Trainer(job.run_dir, config=job.config if job.resume else config, dataset=dataset,
                        callbacks=[self._dispatch], resume=job.resume)
 
     def _dispatch(self, event: Any) -> None:

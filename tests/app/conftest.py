@@ -73,6 +73,8 @@ class DialogRecorder:
     folder: str | None = None
     save_path: str | None = None
     open_path: str | None = None
+    #: The answer to ``ask_int``: a number, or None to cancel.
+    number: int | None = None
 
     def kinds(self, kind: str) -> list[tuple[str, str, str]]:
         return [c for c in self.calls if c[0] == kind]
@@ -113,6 +115,12 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
     monkeypatch.setattr(dialogs, "open_folder", ask("open_folder", "folder"))
     monkeypatch.setattr(dialogs, "open_file", ask("open_file", "open_path"))
     monkeypatch.setattr(dialogs, "save_file", ask("save_file", "save_path"))
+
+    def ask_int(parent, title, label, value, minimum, maximum, step=1):  # noqa: ANN001, ANN202
+        recorder.calls.append(("ask_int", title, f"{label} [{minimum}–{maximum}, offered {value}]"))
+        return recorder.number
+
+    monkeypatch.setattr(dialogs, "ask_int", ask_int)
     return recorder
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,33 @@ def test_closing_during_training_asks_then_stops_with_a_checkpoint(train_view, q
     assert not view.running
     assert len(dialog_log.kinds("confirm")) == 2
     assert checkpoints(run_dir)
+
+
+def test_a_finished_run_trains_longer_within_one_resumes_limit(train_view, qtbot, tmp_path, dialog_log,
+                                                                config_factory):
+    from core.config import DataConfig, RunConfig
+
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    config = config_factory(stage_images=16, batch=8).replace(data=DataConfig(synthetic_count=32))
+    assert not view.longer_button.isEnabled()  # no run watched yet
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        view.start_job(TrainingJob(run_dir, config=config))
+    assert view.longer_button.isEnabled()
+    # Fades last half a stage: the 16 images of the finished last stage let it grow to 32 at once.
+    assert not view.train_longer()  # the person cancels
+    assert "is 16 images long" in dialog_log.kinds("ask_int")[-1][2]
+    assert "[17–32, offered 32]" in dialog_log.kinds("ask_int")[-1][2]
+    dialog_log.number = 24
+    finished = []
+    view.controller.finished.connect(finished.append)
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        assert view.train_longer()
+    assert finished[0].reason == "completed" and finished[0].images_seen == 56, dialog_log.calls
+    assert RunConfig.load(run_dir / "config.json").train.stage_images == (16, 16, 24)
+    # A run still fading in its last stage cannot: a message says why, nothing starts.
+    config_file = run_dir / "config.json"
+    RunConfig.load(config_file).replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 200))).save(
+        config_file)
+    assert not view.train_longer() and not view.running
+    assert "stage is still fading in (α 0.24)" in dialog_log.kinds("warning")[-1][2]
