@@ -37,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--resume", metavar="RUN_DIR", type=Path,
                         help="continue this run exactly (with --config: under that file's training settings, "
                              "e.g. a longer schedule; its model and data must match the run's)")
+    parser.add_argument("--last-stage", metavar="IMAGES", type=positive_int,
+                        help="with --resume: lengthen the run's last stage to this many images (train it longer; "
+                             "at most as far as one resume may go without re-opening the stage's fade-in)")
     parser.add_argument("--run-dir", type=Path, help="new run folder (default runs/DATE-TIME)")
     parser.add_argument("--preset", choices=PRESETS, default="default", help="starting configuration")
     parser.add_argument("--config", type=Path, help="a full run config JSON (overrides --preset)")
@@ -81,6 +84,19 @@ def build_config(args: argparse.Namespace) -> RunConfig:
               file=sys.stderr)
         config = fit_to_data(config)
     return config
+
+
+def _resumed_config(args: argparse.Namespace) -> RunConfig | None:
+    """The new training settings of a resumed run: a --config file, or its last stage made longer."""
+    from core.training.longer import plan_longer_training
+
+    if args.config and args.last_stage:
+        raise CLIError("use --config or --last-stage, not both")
+    if args.config:
+        return RunConfig.load(args.config)
+    if args.last_stage:
+        return plan_longer_training(args.resume).config_for(args.last_stage)
+    return None
 
 
 class ProgressPrinter:
@@ -129,12 +145,13 @@ def run(args: argparse.Namespace) -> int:
 
     printer = ProgressPrinter(args.quiet)
     if args.resume:
-        changed = RunConfig.load(args.config) if args.config else None
         try:
-            trainer = Trainer(args.resume, changed, resume=True, callbacks=[printer])
+            trainer = Trainer(args.resume, _resumed_config(args), resume=True, callbacks=[printer])
         except ValueError as error:
             raise CLIError(str(error)) from None
     else:
+        if args.last_stage:
+            raise CLIError("--last-stage lengthens a run being resumed: use it with --resume")
         config = build_config(args)
         run_dir = args.run_dir or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
         trainer = Trainer(run_dir, config, callbacks=[printer])

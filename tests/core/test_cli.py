@@ -1,5 +1,6 @@
 """The ``t2f`` command line: success paths write files, bad input gives one-line errors."""
 
+import json
 import subprocess
 import sys
 
@@ -78,8 +79,6 @@ def test_bundled_preset_turns_its_attribute_reader_off_for_unlabelled_folders(ca
 
 
 def test_t2f_train_end_to_end_on_synthetic_faces(tmp_path):
-    import json
-
     from core.model.t2f import T2F
 
     run = tmp_path / "run"
@@ -114,3 +113,19 @@ def test_ctrl_c_during_t2f_train_saves_a_checkpoint(tmp_path):
     assert process.returncode == 0, err
     assert "stopped at step" in err
     assert list((run / "checkpoints").glob("step_*.safetensors"))
+
+
+def test_t2f_train_resume_last_stage_trains_a_finished_run_longer(tmp_path, capsys):
+    run = tmp_path / "run"
+    common = ["--quiet"]
+    assert main(["train", "--preset", "tiny", "--resolution", "16", "--synthetic-count", "32", "--stage-images", "16",
+                 "--batch-sizes", "8", "--run-dir", str(run), *common]) == 0
+    # Fades last half a stage: the 16 images of the last stage allow it to grow to 32 in one resume.
+    assert main(["train", "--resume", str(run), "--last-stage", "40", *common]) != 0
+    assert "can grow from 16 to at most 32 images in one resume, not to 40" in capsys.readouterr().err
+    assert main(["train", "--last-stage", "40", "--run-dir", str(tmp_path / "new"), *common]) != 0
+    assert "use it with --resume" in capsys.readouterr().err
+    assert main(["train", "--resume", str(run), "--last-stage", "32", *common]) == 0
+    lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert lines[-1]["images_seen"] == 64 and lines[-1]["total_images"] == 64
+    assert json.loads((run / "config.json").read_text())["train"]["stage_images"] == [16, 16, 32]
