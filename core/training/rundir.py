@@ -1,8 +1,9 @@
 """The run folder: the contract between a training run and anyone watching it.
 
 ``config.json`` (resolved config), ``tokenizer.model``, ``metrics.jsonl`` (append-only, one JSON
-object per logged step), ``samples/NNNNNNNN.png`` + ``samples/captions.txt``, ``checkpoints/``
-and ``model/`` (the latest inference model). A monitor in another process follows the folder with
+object per logged step), ``samples/NNNNNNNN.png`` + ``samples/captions.txt``, ``checkpoints/``,
+``model/`` (the latest inference model) and ``log.txt`` (events and warnings, one time-stamped line
+each). A monitor in another process follows the folder with
 :class:`MetricsFollower` and :func:`list_samples`; it never needs the training process.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,9 @@ from typing import Any
 from core.training.checkpoint import list_checkpoints
 
 _SAMPLE = re.compile(r"^(\d{8,})\.png$")
+#: ``log.txt`` lines begin with local time in this form, then two spaces.
+LOG_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_LOG_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)  (.*)$")
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,21 @@ class RunDir:
             os.fsync(handle.fileno())
 
     def append_log(self, message: str) -> None:
+        """Add one line, stamped with the time, so a monitor opened later shows when it happened."""
         with open(self.log, "a", encoding="utf-8") as handle:
-            handle.write(message.rstrip("\n") + "\n")
+            handle.write(f"{time.strftime(LOG_TIME_FORMAT)}  {message.rstrip()}\n")
+
+
+def parse_log_line(line: str) -> tuple[float | None, str]:
+    """``(Unix time, message)`` of a ``log.txt`` line; the time is ``None`` for an unstamped line
+    (written by hand, or by a version before lines were stamped)."""
+    match = _LOG_STAMP.match(line)
+    if match is None:
+        return None, line
+    try:
+        return time.mktime(time.strptime(match.group(1), LOG_TIME_FORMAT)), match.group(2)
+    except ValueError:
+        return None, line
 
 
 def list_samples(run_dir: Path) -> list[tuple[int, Path]]:

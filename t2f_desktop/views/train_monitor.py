@@ -44,7 +44,7 @@ class TrainMonitor(QWidget):
         self.follower.records.connect(self._on_records)
         self.follower.samples.connect(self._on_samples)
         self.follower.captions.connect(lambda captions: self.samples.set_captions(captions))
-        self.follower.log_lines.connect(lambda lines: [self.append_log(line) for line in lines])
+        self.follower.log_lines.connect(self._on_log_lines)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +109,14 @@ class TrainMonitor(QWidget):
         self.log.appendPlainText(f"{stamp}  {line}")
 
     # ---- follower -------------------------------------------------------------------------------
+    def _on_log_lines(self, lines: list[str]) -> None:
+        """Lines of the run's log.txt, shown with the time they were written (when they say it)."""
+        from core.training.rundir import parse_log_line
+
+        for line in lines:
+            when, message = parse_log_line(line)
+            self.append_log(message, when)
+
     def _on_config(self, config) -> None:  # noqa: ANN001 - RunConfig
         res = config.model.resolution
         data = config.data

@@ -58,7 +58,11 @@ def test_open_run_follows_lines_appended_by_another_writer(make_window, qtbot, e
 
     with open(external_run / "log.txt", "a", encoding="utf-8") as handle:
         handle.write("warning: step 5: non-finite discriminator loss\n")
-    qtbot.waitUntil(lambda: "non-finite" in monitor.log.toPlainText(), timeout=5000)
+        handle.write("2026-11-27 09:41:07  resumed with a changed training config: stage_images\n")
+    qtbot.waitUntil(lambda: "stage_images" in monitor.log.toPlainText(), timeout=5000)
+    shown = monitor.log.toPlainText().splitlines()
+    assert shown[-2].endswith("  warning: step 5: non-finite discriminator loss")  # stamped when read
+    assert shown[-1] == "09:41:07  resumed with a changed training config: stage_images"  # when written
     assert window.settings.last_run == str(external_run)
     assert not window.train_view.use_button.isEnabled()  # no model/ yet
 

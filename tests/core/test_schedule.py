@@ -89,3 +89,19 @@ def test_a_new_schedule_may_not_move_a_resumed_run_back():
     assert "change that stage's length once its fade-in is over" in schedule_moves_back(
         CONFIG, with_stages(100, 300, 200), 150)
     assert schedule_moves_back(CONFIG, with_stages(100, 150, 200), 150) is None  # a faster fade is forward
+
+
+def test_run_log_lines_carry_the_time_they_were_written(tmp_path):
+    import time
+
+    from core.training.rundir import RunDir, parse_log_line
+
+    run = RunDir(tmp_path)
+    before = time.time()
+    run.append_log("warning: step 5: non-finite discriminator loss\n")
+    line = run.log.read_text().splitlines()[0]
+    when, message = parse_log_line(line)
+    assert message == "warning: step 5: non-finite discriminator loss"
+    assert before - 1 <= when <= time.time() + 1  # whole seconds
+    assert parse_log_line("written by hand") == (None, "written by hand")
+    assert parse_log_line("2026-13-45 99:00:00  bad date") == (None, "2026-13-45 99:00:00  bad date")
