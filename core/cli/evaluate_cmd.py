@@ -75,4 +75,8 @@ def format_summary(report: dict) -> str:
                      f"(ratio {d['ratio']:.2f}{', MODE COLLAPSE' if d['mode_collapse'] else ''})")
     else:
         lines.append(f"diversity: {d['generated']:.3f}")
+    if "unmentioned_fixed" in d:
+        fixed = d["unmentioned_fixed"]
+        lines.append(f"attributes a caption leaves unsaid, the same on all its seeds: {fixed['generated']:.0%} "
+                     f"(real faces sharing what it says: {fixed['real_same_attributes']:.0%})")
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """``evaluate_model``: text-faithfulness, paraphrase robustness, image quality and diversity.
 
 All four compare generated faces with real rendered faces through the attribute judge: its
-predictions for faithfulness, its pooled features for distances and diversity.
+predictions for faithfulness, its pooled features for distances and diversity. Diversity also says,
+in the judge's words, how often what a caption leaves unsaid is the same on all of its seeds.
 """
 
 from __future__ import annotations
@@ -73,14 +74,32 @@ def _diversity(features: np.ndarray, groups: int, per_group: int) -> float:
                           for g in range(groups)]))
 
 
+def unmentioned_fixed_share(predictions: dict[str, np.ndarray], captions: Sequence[EvalCaption],
+                            groups: Sequence[Sequence[int]]) -> float | None:
+    """Share of (caption, attribute it leaves unsaid) pairs whose group of faces all show one value.
+
+    ``groups[i]`` indexes the faces made for (or sharing the attributes of) ``captions[i]``. What a
+    caption leaves unsaid should vary between its faces, as it does between real faces that share
+    what it says; a generator that ignores its noise fixes it. The judge reads the values.
+    """
+    fixed = []
+    for caption, group in zip(captions, groups):
+        if len(group) < 2:
+            continue
+        for name, values in predictions.items():
+            if name not in caption.attributes:
+                fixed.append(len(set(values[list(group)].tolist())) == 1)
+    return float(np.mean(fixed)) if fixed else None
+
+
 def _real_groups(captions: Sequence[EvalCaption], pool: SyntheticFaces, per_group: int) -> list[list[int]]:
-    """For each caption, up to ``per_group`` pool faces that share every attribute it mentions."""
+    """For each caption, up to ``per_group`` pool faces that share every attribute it mentions
+    (an empty group when fewer than two do)."""
     attrs = [pool.attributes(i) for i in range(len(pool))]
     groups = []
     for caption in captions:
         match = [i for i, a in enumerate(attrs) if all(a[k] == v for k, v in caption.attributes.items())]
-        if len(match) >= 2:
-            groups.append(match[:per_group])
+        groups.append(match[:per_group] if len(match) >= 2 else [])
     return groups
 
 
@@ -125,12 +144,20 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         report["quality"]["frechet_ratio"] = round(report["quality"]["frechet_judge"]
                                                    / max(report["quality"]["frechet_real_vs_real"], 1e-9), 3)
         groups = _real_groups(captions, pool, seeds)
-        real_div = [mean_pairwise_distance(pool_features[g]) for g in groups]
+        real_div = [mean_pairwise_distance(pool_features[g]) for g in groups if g]
         report["diversity"]["real_same_attributes"] = round(float(np.mean(real_div)), 4) if real_div else None
         if real_div:
             ratio = report["diversity"]["generated"] / report["diversity"]["real_same_attributes"]
             report["diversity"]["ratio"] = round(ratio, 3)
             report["diversity"]["mode_collapse"] = ratio < 0.5
+        # Only full groups: fewer faces agree more often by chance.
+        full = [(caption, group) for caption, group in zip(captions, groups) if len(group) == seeds]
+        if seeds >= 2 and full:
+            seed_groups = [range(i * seeds, (i + 1) * seeds) for i in range(len(captions))]
+            report["diversity"]["unmentioned_fixed"] = {
+                "generated": round(unmentioned_fixed_share(predictions, captions, seed_groups), 4),
+                "real_same_attributes": round(unmentioned_fixed_share(
+                    judge.predict(pool_images), [c for c, _ in full], [g for _, g in full]), 4)}
     if with_paraphrase and not custom:
         para, _ = synthetic_captions("paraphrase", count)
         progress("paraphrase split")

@@ -37,6 +37,19 @@ def test_shipped_judge_reads_every_attribute_of_faces_it_never_saw(judge):
     assert min(accuracy.values()) >= 0.95, accuracy
 
 
+def test_unmentioned_fixed_share_counts_unsaid_attributes_that_never_vary():
+    from core.evaluate.report import unmentioned_fixed_share
+
+    captions = [EvalCaption("a man", {"gender": "man"}), EvalCaption("blue eyes", {"eye_color": "blue"})]
+    predictions = {"gender": np.array([0, 0, 1, 0]), "eye_color": np.array([2, 1, 1, 1])}
+    # Caption 0 leaves eye colour unsaid (faces 0, 1: 2 and 1, varied); caption 1 leaves gender
+    # unsaid (faces 2, 3: 1 and 0, varied) -> nothing fixed.
+    assert unmentioned_fixed_share(predictions, captions, [[0, 1], [2, 3]]) == 0.0
+    predictions["gender"] = np.array([0, 0, 1, 1])
+    assert unmentioned_fixed_share(predictions, captions, [[0, 1], [2, 3]]) == 0.5
+    assert unmentioned_fixed_share(predictions, captions, [[0], []]) is None  # one face says nothing
+
+
 def test_score_faithfulness_counts_only_mentioned_attributes():
     captions = [EvalCaption("a man", {"gender": "man"}), EvalCaption("blue eyes", {"eye_color": "blue"})]
     predictions = {"gender": np.array([0, 1, 1, 1]), "eye_color": np.array([2, 2, 1, 1])}
@@ -72,6 +85,8 @@ def test_pipeline_numbers_are_sane(face_model, judge):
     q = report["quality"]
     assert q["frechet_real_vs_real"] < q["frechet_judge"]  # a 16×16 toy is far from real faces
     assert report["diversity"]["generated"] >= 0
+    fixed = report["diversity"]["unmentioned_fixed"]
+    assert 0 <= fixed["generated"] <= 1 and 0 <= fixed["real_same_attributes"] < 0.5  # real faces vary
     assert set(report["paraphrase"]["per_attribute"]) <= set(report["faithfulness"]["per_attribute"]) | set(
         report["paraphrase"]["per_attribute"])
 
