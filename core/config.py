@@ -168,6 +168,10 @@ class TrainConfig:
     reader_lr: float = 0.002
     reader_batch: int = 64
     reader_width: int = 32
+    #: Weight of MSGAN's mode-seeking term (core.losses.mode_seeking_loss) in the generator's loss;
+    #: 0 = off, as in T2F. Against faces whose unsaid attributes are fixed by the words, not the noise.
+    #: Costs a second generator pass over half the batch.
+    mode_seeking_weight: float = 0.0
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -197,6 +201,8 @@ class TrainConfig:
             raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
         if not 0.0 <= self.ca_noise <= 1.0:
             raise ValueError(f"ca_noise must be in [0, 1], got {self.ca_noise}")
+        if self.mode_seeking_weight < 0:
+            raise ValueError(f"mode_seeking_weight must be 0 or more, got {self.mode_seeking_weight}")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:

@@ -120,3 +120,15 @@ def drift_penalty(real_scores: torch.Tensor) -> torch.Tensor:
 def generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
     """The generator wants high critic scores for its images with their own captions."""
     return -fake_scores.mean()
+
+
+def mode_seeking_loss(images: torch.Tensor, twins: torch.Tensor, noise: torch.Tensor, twin_noise: torch.Tensor,
+                      eps: float = 1e-5) -> torch.Tensor:
+    """MSGAN's term (Mao et al., 2019): the reciprocal of how much the image changes per change of noise.
+
+    ``images`` and ``twins`` share their text condition and differ only in noise. A generator that
+    ignores its noise — every seed of a caption the same face — makes the ratio small and this
+    loss large; minimising it makes the noise matter.
+    """
+    ratio = (images - twins).abs().mean() / (noise - twin_noise).abs().mean()
+    return 1.0 / (ratio + eps)

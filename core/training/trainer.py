@@ -28,7 +28,7 @@ from core.devices import resolve_device
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
-                         generator_loss, gradient_penalty)
+                         generator_loss, gradient_penalty, mode_seeking_loss)
 from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
 from core.model.classifier import AttributeClassifier
@@ -465,6 +465,7 @@ class Trainer:
         contrastive = cfg.contrastive_matching
         allowed = caption_pairs(captions).to(self.device) if contrastive else None
         use_reader = self.reader is not None and cfg.reader_weight > 0
+        seek_modes = cfg.mode_seeking_weight > 0 and count > 1
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
@@ -524,6 +525,12 @@ class Trainer:
                 if use_reader:
                     misread = reader_loss(self.reader, fake, label_targets(self.reader.table, mentioned, self.device))
                     g_total = g_total + cfg.reader_weight * misread
+                if seek_modes:  # half the batch again, same conditions, new noise
+                    half = count // 2
+                    z_twin, _ = self._noise(half)
+                    twins = model.generator(torch.cat([c[:half], z_twin], 1), depth, alpha)
+                    seeking = mode_seeking_loss(fake[:half].float(), twins.float(), z_g[:half], z_twin)
+                    g_total = g_total + cfg.mode_seeking_weight * seeking
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -544,6 +551,8 @@ class Trainer:
             values["gp"] = gp.item()
         if use_reader:
             values["reader_loss"] = misread.item()
+        if seek_modes:
+            values["mode_seeking"] = seeking.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:

@@ -131,3 +131,18 @@ def test_contrastive_matching_loss_without_any_wrong_caption_is_zero():
     assert loss.item() == 0.0
     loss.backward()
     assert scores.grad.abs().sum().item() == 0.0
+
+
+def test_mode_seeking_loss_is_the_reciprocal_of_image_change_per_noise_change():
+    from core.losses import mode_seeking_loss
+
+    images, twins = torch.zeros(2, 3, 4, 4), torch.full((2, 3, 4, 4), 0.5)
+    noise, twin_noise = torch.zeros(2, 8), torch.full((2, 8), 2.0)
+    # |Δimage| 0.5 per pixel for |Δnoise| 2 per dimension: ratio 0.25, loss 4.
+    assert mode_seeking_loss(images, twins, noise, twin_noise, eps=0.0).item() == pytest.approx(4.0)
+    # Identical images (noise ignored) give the largest loss, finite thanks to eps.
+    assert mode_seeking_loss(images, images, noise, twin_noise, eps=1e-5).item() == pytest.approx(1e5)
+    # Its gradient pushes the twins apart.
+    twins.requires_grad_(True)
+    mode_seeking_loss(images, twins, noise, twin_noise).backward()
+    assert (twins.grad < 0).all()  # d loss / d twin < 0 where twin > image: growing the gap lowers the loss

@@ -273,3 +273,17 @@ def test_the_generator_trains_on_ca_samples_with_scaled_noise(tmp_path, scale):
     assert torch.allclose(trainer._condition(mu, logvar, eps), mu + scale * torch.exp(0.5 * logvar) * eps)
     with pytest.raises(ValueError, match=r"ca_noise must be in \[0, 1\], got 1.5"):
         tiny_config(ca_noise=1.5)
+
+
+def test_mode_seeking_term_is_logged_and_off_by_default(tmp_path):
+    def logged(run: str) -> list[dict]:
+        return [json.loads(line) for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]
+
+    Trainer(tmp_path / "plain", tiny_config(stage_images=16, batch=8), make_toy_dataset(16)).train()
+    assert all("mode_seeking" not in line for line in logged("plain"))
+    Trainer(tmp_path / "seeking", tiny_config(stage_images=16, batch=8, mode_seeking_weight=1.0),
+            make_toy_dataset(16)).train()
+    values = [line["mode_seeking"] for line in logged("seeking") if "mode_seeking" in line]
+    assert values and all(math.isfinite(v) and v > 0 for v in values)
+    with pytest.raises(ValueError, match="mode_seeking_weight must be 0 or more, got -1"):
+        tiny_config(mode_seeking_weight=-1.0)
