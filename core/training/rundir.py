@@ -2,8 +2,9 @@
 
 ``config.json`` (resolved config), ``tokenizer.model``, ``metrics.jsonl`` (append-only, one JSON
 object per logged step), ``samples/NNNNNNNN.png`` + ``samples/captions.txt``, ``checkpoints/``,
-``model/`` (the latest inference model) and ``log.txt`` (events and warnings, one time-stamped line
-each). A monitor in another process follows the folder with
+``model/`` (the latest inference model), ``log.txt`` (events and warnings, one time-stamped line
+each) and ``train.lock`` (held by the one trainer working in the folder, see
+:mod:`core.training.runlock`). A monitor in another process follows the folder with
 :class:`MetricsFollower` and :func:`list_samples`; it never needs the training process.
 """
 

@@ -44,6 +44,7 @@ from core.training.events import (CheckpointSaved, Event, MatchingWarmup, Reader
 from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
+from core.training.runlock import RunLock
 from core.training.schedule import Position, position, real_images_at, schedule_moves_back
 
 Callback = Callable[[Event], None]
@@ -93,6 +94,7 @@ class Trainer:
         self._unpaused = threading.Event()
         self._unpaused.set()
         self.resumed = resume
+        saved: RunConfig | None = None
         if resume:
             if not self.run.is_run():
                 raise FileNotFoundError(f"{self.run.root} is not a run folder (no config.json)")
@@ -106,8 +108,20 @@ class Trainer:
         self.dataset = dataset if dataset is not None else _open_dataset(config)
         self.device = self._choose_device()
         ddp.init_process_group(self.context, self.device)
+        # Held from before the first write until train() ends: one trainer per run folder.
+        self._lock = RunLock(self.run.root)
         if self.context.is_main:
             self.run.create()
+            self._lock.acquire()
+        try:
+            self._set_up(saved)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _set_up(self, saved: RunConfig | None) -> None:
+        """Tokenizer, networks, optimizers and position — restored from the checkpoint when resuming
+        (``saved``: the run's config before this resume)."""
         self.tokenizer = self._prepare_tokenizer()
         self._build()
         self.step = 0
@@ -119,7 +133,7 @@ class Trainer:
         self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
         self.sampler = EpochSampler(len(self.dataset), self.config.train.seed,
                                     self.context.rank, self.context.world_size)
-        if resume:
+        if saved is not None:
             self._restore(self.run.latest_checkpoint())
             self._adopt_changed_config(saved)
         self.sample_captions, self.sample_seeds = self._fixed_samples()
@@ -238,8 +252,17 @@ class Trainer:
     def train(self, max_steps: int | None = None) -> TrainingFinished:
         """Run until the schedule ends, :meth:`request_stop` is called or ``max_steps`` total steps.
 
-        Returns (and emits) the :class:`TrainingFinished` event describing how it ended.
+        Returns (and emits) the :class:`TrainingFinished` event describing how it ended. The run
+        folder's lock is released when it returns, so the run can be continued by anyone.
         """
+        if self.context.is_main:
+            self._lock.acquire()
+        try:
+            return self._train(max_steps)
+        finally:
+            self._lock.release()
+
+    def _train(self, max_steps: int | None) -> TrainingFinished:
         cfg = self.config.train
         self._emit(TrainingStarted(self.run.root, self.resumed, self.step, self.images_seen, cfg.total_images,
                                    self.dataset.summary.text(), str(self.device)))

@@ -162,6 +162,22 @@ def test_unwritable_run_folder_is_a_message_and_the_app_survives(train_view, qtb
     assert not view.running and view.start_button.isEnabled()
 
 
+def test_continuing_a_run_another_trainer_holds_is_a_message(train_view, qtbot, tmp_path, dataset, dialog_log,
+                                                              config_factory):
+    from core.training.trainer import Trainer
+
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    Trainer(run_dir, config_factory(stage_images=16, batch=8), dataset).train(max_steps=1)
+    elsewhere = Trainer(run_dir, resume=True, dataset=dataset)  # as if the command line were training it
+    with qtbot.waitSignal(view.controller.stopped, timeout=30_000):
+        view.resume_run(run_dir, dataset=dataset)
+    (_, title, message), = dialog_log.errors
+    assert "is being trained by process" in message and "stop that first" in message
+    assert not view.running and view.start_button.isEnabled()
+    assert elsewhere.train().reason == "completed"  # the other trainer was not disturbed
+
+
 def test_missing_dataset_folder_is_a_message(train_view, qtbot, tmp_path, dialog_log, config_factory):
     window, view = train_view
     job = TrainingJob(tmp_path / "run", config=config_factory(), source=str(tmp_path / "no-such-folder"))

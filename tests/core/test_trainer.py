@@ -1,5 +1,6 @@
 """The trainer: an end-to-end tiny run, exact resume, faults, and control from another thread."""
 
+import dataclasses
 import json
 import math
 import threading
@@ -287,3 +288,20 @@ def test_mode_seeking_term_is_logged_and_off_by_default(tmp_path):
     assert values and all(math.isfinite(v) and v > 0 for v in values)
     with pytest.raises(ValueError, match="mode_seeking_weight must be 0 or more, got -1"):
         tiny_config(mode_seeking_weight=-1.0)
+
+
+def test_one_trainer_per_run_folder_until_training_ends(tmp_path):
+    from core.training.runlock import RunInUseError
+
+    config = tiny_config(stage_images=16, batch=8)
+    first = Trainer(tmp_path / "run", config, make_toy_dataset(16))
+    first.train(max_steps=1)  # stops with a checkpoint; the lock goes with it
+    holder = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(16))
+    with pytest.raises(RunInUseError, match=r"run is being trained by process \d+ since"):
+        Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(16))
+    assert holder.train().reason == "completed"
+    # Refused while held, free once training returns — and after a failed start, too.
+    with pytest.raises(ValueError, match="re-open"):
+        longer = config.replace(train=dataclasses.replace(config.train, stage_images=(16, 16, 100)))
+        Trainer(tmp_path / "run", longer, resume=True, dataset=make_toy_dataset(16))
+    assert Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(16)).train().reason == "completed"
