@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from core.data.base import TextFaceDataset
 
 FINISHED_TEXT = {
-    "completed": "Finished: the schedule is complete",
+    "completed": "Finished: the schedule is complete — Train longer… gives its last stage more images",
     "stopped": "Stopped — a checkpoint was saved; Continue a run… picks up from it",
     "max_steps": "Stopped at the step limit — checkpoint saved",
     "failed": "Failed",

@@ -233,6 +233,7 @@ def test_a_finished_run_trains_longer_within_one_resumes_limit(train_view, qtbot
     with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
         assert view.train_longer()
     assert finished[0].reason == "completed" and finished[0].images_seen == 56, dialog_log.calls
+    assert "Train longer… gives its last stage more images" in view.monitor.status.state.text()
     assert RunConfig.load(run_dir / "config.json").train.stage_images == (16, 16, 24)
     # A run still fading in its last stage cannot: a message says why, nothing starts.
     config_file = run_dir / "config.json"
