@@ -35,8 +35,8 @@ class AttributeJudge(AttributeClassifier):
     a second.
     """
 
-    def __init__(self, resolution: int = 64, width: int = 32) -> None:
-        super().__init__(ATTRIBUTES, resolution, width)
+    def __init__(self, resolution: int = 64, width: int = 32, design: str = "max") -> None:
+        super().__init__(ATTRIBUTES, resolution, width, design)
 
     @torch.inference_mode()
     def predict(self, images: torch.Tensor, batch_size: int = 256) -> dict[str, np.ndarray]:
@@ -56,7 +56,7 @@ class AttributeJudge(AttributeClassifier):
     def save(self, folder: Path, report: dict | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         save_tensors(folder / "judge.safetensors", dict(self.state_dict()), metadata={"format": JUDGE_FORMAT})
-        meta = {"format": JUDGE_FORMAT, "resolution": self.resolution, "width": self.width,
+        meta = {"format": JUDGE_FORMAT, "resolution": self.resolution, "width": self.width, "design": self.design,
                 "attributes": {k: list(v) for k, v in ATTRIBUTES.items()}, "report": report or {}}
         atomic_write_text(folder / "judge.json", json.dumps(meta, indent=2) + "\n")
 
@@ -67,7 +67,10 @@ class AttributeJudge(AttributeClassifier):
             raise ModelFileError(folder / "judge.json", "not an attribute judge")
         if meta["attributes"] != {k: list(v) for k, v in ATTRIBUTES.items()}:
             raise ModelFileError(folder / "judge.json", "was trained on a different attribute table; retrain it")
-        judge = cls(meta["resolution"], meta["width"])
+        try:
+            judge = cls(meta["resolution"], meta["width"], meta.get("design", "max"))
+        except ValueError as error:
+            raise ModelFileError(folder / "judge.json", str(error)) from None
         tensors, _ = load_tensors(folder / "judge.safetensors")
         try:
             judge.load_state_dict(tensors)
@@ -94,6 +97,9 @@ class JudgeTraining:
     lr: float = 2e-3
     seed: int = 1234
     width: int = 32
+    #: "max" for the shipped judge; "avg" for a cross-check judge of another design (see
+    #: core.model.classifier.classifier_trunk), best trained with another seed.
+    design: str = "max"
 
 
 def train_judge(plan: JudgeTraining = JudgeTraining(), progress: Callable[[str], None] = print) -> tuple[AttributeJudge, dict]:
@@ -109,7 +115,7 @@ def train_judge(plan: JudgeTraining = JudgeTraining(), progress: Callable[[str],
     images = train.images(range(len(train)))
     targets = attribute_targets(train, range(len(train)))
     progress(f"rendered {len(train)} training faces in {time.perf_counter() - start:.0f} s")
-    judge = AttributeJudge(plan.resolution, plan.width)
+    judge = AttributeJudge(plan.resolution, plan.width, plan.design)
     steps_per_epoch = len(train) // plan.batch_size
     optimizer = torch.optim.AdamW(judge.parameters(), lr=plan.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, plan.lr, total_steps=plan.epochs * steps_per_epoch)

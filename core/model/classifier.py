@@ -20,9 +20,27 @@ def conv_bn_relu(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Se
                          nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
-def classifier_trunk(width: int = 32) -> nn.Sequential:
-    """``B×3×R×R`` → ``B×8·width×R/16×R/16`` feature maps."""
+#: Trunk designs: "max" (the judge's and the reader's), "avg" (a second opinion built differently).
+DESIGNS = ("max", "avg")
+
+
+def classifier_trunk(width: int = 32, design: str = "max") -> nn.Sequential:
+    """``B×3×R×R`` → ``B×8·width×R/16×R/16`` feature maps.
+
+    "max": a strided 5×5 stem, one ReLU convolution per scale, max pooling between. "avg": two
+    LeakyReLU 3×3 convolutions per scale from full resolution, average pooling between — a judge
+    built this way shares no design choice with the trainer's attribute reader except BatchNorm,
+    so it can check that the generator did not learn to please that one design.
+    """
     w = width
+    if design == "avg":
+        def stage(cin: int, cout: int) -> list[nn.Module]:
+            return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2),
+                    nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2),
+                    nn.AvgPool2d(2)]
+        return nn.Sequential(*stage(3, w), *stage(w, 2 * w), *stage(2 * w, 4 * w), *stage(4 * w, 8 * w))
+    if design != "max":
+        raise ValueError(f"unknown classifier design {design!r}; choose {', '.join(DESIGNS)}")
     return nn.Sequential(
         conv_bn_relu(3, w, 5, stride=2),                   # R/2
         conv_bn_relu(w, 2 * w), nn.MaxPool2d(2),           # R/4
@@ -39,12 +57,14 @@ class AttributeClassifier(nn.Module):
     classifier reads every stage of a progressive run.
     """
 
-    def __init__(self, table: Mapping[str, Sequence[str]], resolution: int = 64, width: int = 32) -> None:
+    def __init__(self, table: Mapping[str, Sequence[str]], resolution: int = 64, width: int = 32,
+                 design: str = "max") -> None:
         super().__init__()
         self.table = {name: tuple(values) for name, values in table.items()}
         self.resolution = resolution
         self.width = width
-        self.trunk = classifier_trunk(width)
+        self.design = design
+        self.trunk = classifier_trunk(width, design)
         self.feature_dim = 8 * width
         self.heads = nn.ModuleDict({name: nn.Linear(self.feature_dim, len(values))
                                     for name, values in self.table.items()})

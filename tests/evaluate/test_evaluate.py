@@ -37,6 +37,22 @@ def test_shipped_judge_reads_every_attribute_of_faces_it_never_saw(judge):
     assert min(accuracy.values()) >= 0.95, accuracy
 
 
+def test_a_cross_check_judge_of_another_design_saves_and_loads_as_itself(tmp_path):
+    import torch
+
+    from core.model.classifier import classifier_trunk
+
+    judge = AttributeJudge(resolution=16, width=8, design="avg").eval()
+    assert not any(isinstance(m, torch.nn.MaxPool2d) for m in judge.modules())  # unlike the shipped judge
+    judge.save(tmp_path / "judge")
+    loaded = AttributeJudge.load(tmp_path / "judge")
+    assert loaded.design == "avg"
+    faces = torch.rand(3, 3, 16, 16) * 2 - 1
+    assert all(torch.equal(a, b) for a, b in zip(judge(faces).values(), loaded(faces).values()))
+    with pytest.raises(ValueError, match="unknown classifier design 'mean'; choose max, avg"):
+        classifier_trunk(8, "mean")
+
+
 def test_unmentioned_fixed_share_counts_unsaid_attributes_that_never_vary():
     from core.evaluate.report import unmentioned_fixed_share
 
