@@ -41,12 +41,20 @@ class AttributeJudge(AttributeClassifier):
     @torch.inference_mode()
     def predict(self, images: torch.Tensor, batch_size: int = 256) -> dict[str, np.ndarray]:
         """Predicted value index per attribute, ``{name: N ints}``."""
+        return self.read(images, batch_size)[0]
+
+    @torch.inference_mode()
+    def read(self, images: torch.Tensor, batch_size: int = 256) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Predictions (as :meth:`predict`) and pooled features (as :meth:`embed`) from one pass."""
         self.eval()
         outs: dict[str, list[np.ndarray]] = {name: [] for name in ATTRIBUTES}
+        features = []
         for chunk in images.split(batch_size):
-            for name, logits in self(chunk).items():
-                outs[name].append(logits.argmax(1).cpu().numpy())
-        return {name: np.concatenate(v) for name, v in outs.items()}
+            h = self.features(chunk)
+            features.append(h.double().cpu().numpy())
+            for name, head in self.heads.items():
+                outs[name].append(head(h).argmax(1).cpu().numpy())
+        return {name: np.concatenate(v) for name, v in outs.items()}, np.concatenate(features)
 
     @torch.inference_mode()
     def embed(self, images: torch.Tensor, batch_size: int = 256) -> np.ndarray:

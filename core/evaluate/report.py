@@ -115,14 +115,13 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         captions, real_faces = synthetic_captions("test", count)
     progress(f"generating {len(captions) * seeds} faces for {len(captions)} captions")
     generated = generate_faces(model, [c.text for c in captions], seeds)
-    predictions = judge.predict(generated)
+    predictions, gen_features = judge.read(generated)
     report["faithfulness"] = score_faithfulness(predictions, captions, seeds).to_dict()
 
     wrong = derangement(len(captions), torch.Generator().manual_seed(0)).tolist() if len(captions) > 1 else [0]
     shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)
     report["floor_shuffled_captions"] = score_faithfulness(judge.predict(shuffled), captions, seeds).to_dict()
 
-    gen_features = judge.embed(generated)
     report["diversity"] = {"generated": round(_diversity(gen_features, len(captions), seeds), 4)}
     if real_faces is not None:
         real_images = real_faces.images(range(len(real_faces)))
@@ -130,7 +129,7 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         progress("measuring image quality and diversity against real faces")
         pool = SyntheticFaces(max(2 * len(generated), 1000), resolution=64, seed=EVAL_SEED + 1, split="test")
         pool_images = pool.images(range(len(pool)))
-        pool_features = judge.embed(pool_images)
+        pool_predictions, pool_features = judge.read(pool_images)
         half = len(pool_features) // 2
         real_a, real_b = pool_features[:half], pool_features[half:]
         n = min(len(gen_features), half)
@@ -157,7 +156,7 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
             report["diversity"]["unmentioned_fixed"] = {
                 "generated": round(unmentioned_fixed_share(predictions, captions, seed_groups), 4),
                 "real_same_attributes": round(unmentioned_fixed_share(
-                    judge.predict(pool_images), [c for c, _ in full], [g for _, g in full]), 4)}
+                    pool_predictions, [c for c, _ in full], [g for _, g in full]), 4)}
     if with_paraphrase and not custom:
         para, _ = synthetic_captions("paraphrase", count)
         progress("paraphrase split")

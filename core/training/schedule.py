@@ -85,7 +85,7 @@ def schedule_moves_back(old: TrainConfig, new: TrainConfig, images_seen: int) ->
         if before.alpha < 1.0:
             advice = "change that stage's length once its fade-in is over"
         else:
-            limit = int(after.images_in_stage / new.fade_fraction)
+            limit = _longest_with_fade_over(after.images_in_stage, new.fade_fraction)
             advice = (f"lengthen it to at most {limit:,} images in one resume (a fade-in lasts "
                       f"{new.fade_fraction:.0%} of its stage), then resume again to go further")
         return (f"the new schedule would re-open the {res}×{res} fade-in at {images_seen:,} images "
@@ -106,7 +106,12 @@ def longest_last_stage(config: TrainConfig, images_seen: int) -> int | None:
         return None
     if now.alpha < 1.0:
         return now.stage_length
-    return int(now.images_in_stage / config.fade_fraction)
+    return _longest_with_fade_over(now.images_in_stage, config.fade_fraction)
+
+
+def _longest_with_fade_over(images_in_stage: int, fade_fraction: float) -> int:
+    """The longest stage whose fade-in (``fade_fraction`` of it) is over ``images_in_stage`` in."""
+    return int(images_in_stage / fade_fraction)
 
 
 def with_last_stage(config: TrainConfig, images: int) -> TrainConfig:
