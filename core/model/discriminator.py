@@ -20,7 +20,7 @@ from torch import nn
 
 from core.config import ModelConfig
 from core.model.conditioning import leaky
-from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, downsample2x
+from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, downsample2x, fade
 from core.text.encoder import TextEncoder
 
 
@@ -111,7 +111,7 @@ class Discriminator(nn.Module):
             x = self.blocks[depth - 1](x)
             if alpha < 1.0:
                 old = leaky(self.from_rgb[depth - 1](downsample2x(images)))
-                x = torch.lerp(old, x, float(alpha))
+                x = fade(old, x, alpha)
             for d in range(depth - 1, 0, -1):
                 x = self.blocks[d - 1](x)
         return self.final.features(x)

@@ -7,7 +7,7 @@ from torch import nn
 
 from core.config import ModelConfig
 from core.model.conditioning import leaky
-from core.model.layers import EqualizedConv2d, EqualizedLinear, PixelNorm, upsample2x
+from core.model.layers import EqualizedConv2d, EqualizedLinear, PixelNorm, fade, upsample2x
 
 
 class _InitialBlock(nn.Module):
@@ -69,4 +69,4 @@ class Generator(nn.Module):
         if alpha >= 1.0:
             return new
         old = upsample2x(self.to_rgb[depth - 1](x))
-        return torch.lerp(old, new, float(alpha))
+        return fade(old, new, alpha)

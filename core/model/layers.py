@@ -82,6 +82,17 @@ def upsample2x(x: torch.Tensor) -> torch.Tensor:
     return F.interpolate(x, scale_factor=2.0, mode="nearest")
 
 
+def fade(old: torch.Tensor, new: torch.Tensor, alpha: float) -> torch.Tensor:
+    """``old + alpha·(new − old)``: the fade-in blend of a newly added resolution.
+
+    Under autocast the two branches can come out in different precisions (the upsampled or
+    downsampled path in float32, the new convolution in bf16), and ``torch.lerp`` refuses mixed
+    dtypes, so both are taken to the wider one first (a no-op when they already agree).
+    """
+    dtype = torch.promote_types(old.dtype, new.dtype)
+    return torch.lerp(old.to(dtype), new.to(dtype), float(alpha))
+
+
 def downsample2x(x: torch.Tensor) -> torch.Tensor:
     """2×2 average pooling."""
     return F.avg_pool2d(x, 2)

@@ -411,7 +411,7 @@ class Trainer:
             loss = matching_step(disc, batch.images, ids, lengths, batch.captions, depth, batch.near_misses)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            self._sync_and_step(optimizer, disc)
+            self._sync_and_step(optimizer, disc, scaled=False)
             self.warmup_step += 1
             losses.append(loss.item())
             # Ten progress events per warm-up: enough for a status line, few enough for a log.
@@ -592,10 +592,16 @@ class Trainer:
                                 f"(last good checkpoint kept); try a lower learning rate")
         return False
 
-    def _sync_and_step(self, optimizer: torch.optim.Optimizer, module: torch.nn.Module) -> None:
+    def _sync_and_step(self, optimizer: torch.optim.Optimizer, module: torch.nn.Module, scaled: bool = True) -> None:
+        """Average gradients across processes, then step; ``scaled`` says whether the loss went through
+        the fp16 grad scaler (the fp32 matching warm-up does not, and the scaler refuses to step
+        an optimizer whose gradients it never scaled)."""
         if self.context.enabled:
             ddp.average_gradients(list(module.parameters()), self.context.world_size)
-        self.scaler.step(optimizer)
+        if scaled:
+            self.scaler.step(optimizer)
+        else:
+            optimizer.step()
 
     @torch.no_grad()
     def _update_ema(self, beta: float) -> None:

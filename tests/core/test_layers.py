@@ -2,7 +2,8 @@ import math
 
 import torch
 
-from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, PixelNorm, downsample2x, upsample2x
+from core.model.layers import (EqualizedConv2d, EqualizedLinear, MinibatchStdDev, PixelNorm, downsample2x, fade,
+                               upsample2x)
 
 
 def test_equalized_conv_scales_weight_by_he_constant_at_runtime():
@@ -43,3 +44,28 @@ def test_minibatch_std_appends_group_std_channel():
 def test_resampling_round_trip():
     x = torch.randn(1, 3, 4, 4)
     assert torch.equal(downsample2x(upsample2x(x)), x)
+
+
+def test_fade_is_lerp_and_takes_mixed_precision_branches_to_the_wider_type():
+    old, new = torch.randn(2, 3, 4, 4), torch.randn(2, 3, 4, 4)
+    assert torch.equal(fade(old, new, 0.3), torch.lerp(old, new, 0.3))
+    blended = fade(old, new.bfloat16(), 0.25)
+    assert blended.dtype == torch.float32
+    assert torch.equal(blended, torch.lerp(old, new.bfloat16().float(), 0.25))
+
+
+def test_generator_fades_in_under_autocast_when_upsampling_stays_float32(monkeypatch):
+    # CUDA's autocast runs nearest upsampling in float32 and convolutions in bf16, so the two fade-in
+    # branches differ in precision ("expected dtype float for `end`", seen on an H200). CPU autocast
+    # keeps both bf16; upsampling in float32 here reproduces CUDA's case on any machine.
+    import core.model.generator as generator_module
+    from core.config import preset
+    from core.model.generator import Generator
+
+    monkeypatch.setattr(generator_module, "upsample2x", lambda x: upsample2x(x).float())
+    config = preset("tiny").model
+    latent = torch.randn(2, config.ca_dim + config.noise_dim)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        faces = Generator(config)(latent, 2, 0.5)
+    assert faces.shape == (2, 3, 16, 16) and faces.dtype == torch.float32
+    assert torch.isfinite(faces).all()

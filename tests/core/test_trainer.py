@@ -182,6 +182,19 @@ def test_generator_text_encoder_starts_as_the_warmed_up_critics(tmp_path):
         assert all(torch.equal(critic[k], copy[k]) for k in critic)
 
 
+def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tmp_path):
+    # mixed_precision "fp16" builds an enabled GradScaler on CUDA; the CPU one is the same logic.
+    # The fp32 matching warm-up never scales its loss, and a scaler refuses to step an optimizer
+    # it did not scale ("_scale is None": seen on an H200 before the fix).
+    config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=3, matching_warmup_batch=6)
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+    trainer.scaler = torch.amp.GradScaler("cpu", init_scale=2.0**10)
+    finished = trainer.train(max_steps=3)
+    assert (finished.reason, trainer.warmup_step, trainer.step) == ("max_steps", 3, 3)
+    assert trainer.bad_steps == 0
+    assert trainer.scaler.get_scale() == 2.0**10  # finite gradients: the scale never backed off
+
+
 def test_a_stop_during_the_warm_up_resumes_where_it_left_off(tmp_path):
     config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=50, matching_warmup_batch=6)
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
