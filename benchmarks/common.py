@@ -224,6 +224,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     command: str = ""
+    #: The module that wrote it, when its name differs (``train_step`` writes ``train_step_cuda``).
+    module: str = ""
 
     def __post_init__(self) -> None:
         if not self.command:
@@ -237,7 +239,7 @@ class Report:
                     continue
                 if not arg.startswith("--out="):
                     args.append(arg)
-            self.command = " ".join([f"python -m benchmarks.{self.name}", *args])
+            self.command = " ".join([f"python -m benchmarks.{self.module or self.name}", *args])
 
     def add_table(self, caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         self.tables.append((caption, table(headers, list(rows))))

@@ -50,12 +50,21 @@ def run_one(name: str, quick: bool, threads: int | None, out: Path) -> tuple[int
     return code, seconds, tail
 
 
+def accelerator_results(out: Path) -> list[str]:
+    """Names of results measured on a GPU (``NAME_cuda.json``, e.g. ``train_step --device cuda`` on
+    a borrowed card): kept beside this machine's and shown after them, with their own machine line."""
+    return sorted(p.stem for p in out.glob("*_cuda.json"))
+
+
 def write_results(names: Sequence[str], outcomes: dict[str, tuple[int, float, str]], quick: bool | None, out: Path,
                   target: Path) -> None:
-    """Write ``target`` from ``out/NAME.json``; ``quick=None`` takes the mode from the files."""
+    """Write ``target`` from ``out/NAME.json`` (then any ``NAME_cuda.json``); ``quick=None`` takes the
+    mode from the files. The targets table is this machine's: a GPU result's own targets are left out
+    of it (the CPU targets do not apply there) and its figures are in its section."""
     import torch
 
     m = machine()
+    names = list(names) + [n for n in accelerator_results(out) if n not in names]
     results = {}
     for name in names:
         path = out / f"{name}.json"
@@ -78,6 +87,8 @@ def write_results(names: Sequence[str], outcomes: dict[str, tuple[int, float, st
              "", "Regenerate with `python -m benchmarks.run_all` (see benchmarks/README.md).", ""]
     target_rows = []
     for name in names:
+        if name.endswith("_cuda"):
+            continue
         for t in results.get(name, {}).get("targets", []):
             verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
             sign = "≥" if t["higher_is_better"] else "≤"

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m benchmarks.train_step [--quick] [--threads N]
+    python -m benchmarks.train_step [--quick] [--threads N] [--device cuda]
 
 Contestants, all at 64×64 (depth 4) with fade-in α = 0.5, batch 32, latent size 128:
 
@@ -18,6 +18,11 @@ Contestants, all at 64×64 (depth 4) with fade-in α = 0.5, batch 32, latent siz
   default ``gp_every=4`` schedule is reported as (1 GP step + 3 plain steps) / 4.
 * **ours, bundled widths** — ``configs/bundled.json``'s widths, GP and plain steps likewise, and
   its own ``gp_every`` schedule derived the same way.
+
+On a CUDA device (``--device cuda``) each timed call runs ten iterations between two
+``torch.cuda.synchronize()`` calls, and three more contestants run: ours with and without the
+penalty under bf16 autocast (``mixed_precision="bf16"``, the trainer's own autocast), and
+pro-gan-pth under the same ``torch.autocast`` (it has no mixed-precision mode of its own).
 
 The contestants run in one process, interleaved (A B C D A B C D …) after a warm-up round, so a
 change in machine load hits all of them alike. Each iteration's time includes fetching the real
@@ -58,7 +63,7 @@ class ProGanIteration:
     """One pro-gan-pth iteration as its ``ProGAN.train`` loop runs it (D step, EMA update, G step)."""
 
     def __init__(self, widths: tuple[int, ...], latent: int, batch: int, dataset,  # noqa: ANN001
-                 lr: float = 0.001) -> None:
+                 lr: float = 0.001, device: str = "cpu", autocast: torch.dtype | None = None) -> None:
         import copy
 
         from benchmarks.progan_shim import import_progan, self_check, use_widths
@@ -71,6 +76,8 @@ class ProGanIteration:
         with use_widths(networks, widths):
             self.gen = networks.Generator(depth=self.depth, latent_size=latent, use_eql=True)
             self.dis = networks.Discriminator(depth=self.depth, latent_size=widths[0], use_eql=True)
+        self.device, self.autocast = torch.device(device), autocast
+        self.gen, self.dis = self.gen.to(self.device), self.dis.to(self.device)
         self.shadow = copy.deepcopy(self.gen)
         self.update_average(self.shadow, self.gen, beta=0)
         self.loss = losses.WganGP(drift=0.001)
@@ -103,10 +110,16 @@ class ProGanIteration:
         return True
 
     def __call__(self, alpha: float = 0.5) -> tuple[float, float]:
+        if self.autocast is None:
+            return self._iteration(alpha)
+        with torch.autocast(self.device.type, dtype=self.autocast):
+            return self._iteration(alpha)
+
+    def _iteration(self, alpha: float) -> tuple[float, float]:
         count = len(self.dataset)
         indices = torch.randint(0, count, (self.batch,), generator=self.generator).tolist()
-        images = self.dataset.images(indices)
-        noise = torch.randn(self.batch, self.latent)
+        images = self.dataset.images(indices).to(self.device, non_blocking=True)
+        noise = torch.randn(self.batch, self.latent, generator=self.generator).to(self.device)
         depth = self.depth
         # optimize_discriminator
         real = self._downsample(images, depth, alpha)
@@ -160,11 +173,77 @@ def schedule_rate(gp: Contestant, plain: Contestant, every: int) -> tuple[float,
     return rate(statistics.median(gp.seconds), statistics.median(plain.seconds)), per_round
 
 
+def on_device(step: Callable[[], object], device: torch.device, iterations: int) -> Callable[[], object]:
+    """``step`` run ``iterations`` times and finished on the device (CUDA work is asynchronous:
+    without the synchronisations a timer would measure only the launches)."""
+    if device.type != "cuda":
+        return step
+
+    def run() -> object:
+        torch.cuda.synchronize(device)
+        result = None
+        for _ in range(iterations):
+            result = step()
+        torch.cuda.synchronize(device)
+        return result
+
+    return run
+
+
+def mixed_precision_contestants(root: Path, widths: tuple[int, ...], batch: int, latent: int, dataset,  # noqa: ANN001
+                                device: torch.device, with_progan: bool,
+                                contestant: Callable[[str, Callable[[], object]], Contestant],
+                                report: Report) -> list[Contestant]:
+    """Ours (with and without the penalty) and pro-gan-pth under bf16 autocast; a variant whose
+    first iteration fails is left out and the failure noted in the report."""
+    bf_on = dict(device=str(device), mixed_precision="bf16")
+    built: list[Contestant] = []
+
+    def attempt(name: str, make: Callable[[], Callable[[], object]]) -> None:
+        try:
+            step = make()
+            step()
+            built.append(contestant(name, step))
+        except Exception as error:  # noqa: BLE001 - a benchmark reports what does not run
+            report.notes.append(f"{name}: failed to run ({type(error).__name__}: {error})")
+            log(f"  {name} failed: {error}")
+
+    def ours(folder: str, **values: object) -> Callable[[], object]:
+        trainer, where = fixtures.make_trainer(root / folder, widths, batch, gp_every=1, dataset=dataset,
+                                               **bf_on, **values)
+        return lambda: trainer._train_step(where)
+
+    attempt("ours bf16, GP every step", lambda: ours("bf-gp"))
+    attempt("ours bf16, no GP", lambda: ours("bf-plain", gp_weight=0.0))
+    if with_progan:
+        attempt("pro-gan-pth 3.4 bf16 autocast",
+                lambda: ProGanIteration(widths, latent, batch, dataset, device=str(device), autocast=torch.bfloat16))
+    return built
+
+
+def device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}, torch {torch.__version__})"
+    return f"CPU, torch {torch.__version__}"
+
+
+def _device_option(parser) -> None:  # noqa: ANN001 - argparse.ArgumentParser
+    parser.add_argument("--device", default="cpu",
+                        help="cpu (default) or cuda[:N]; on CUDA, bf16-autocast contestants are added")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = options(__doc__.splitlines()[0], argv)
+    args = options(__doc__.splitlines()[0], argv, extra=_device_option)
+    from core.devices import resolve_device
+
+    device = resolve_device(args.device)
+    gpu = device.type == "cuda"
+    iterations = 10 if gpu else 1  # per timed call
     quick = args.quick
     batch = 4 if quick else 32
-    report = Report("train_step", "Training iteration: ours vs pro-gan-pth 3.4 (64×64, α = 0.5)", quick)
+    title = "Training iteration: ours vs pro-gan-pth 3.4 (64×64, α = 0.5)"
+    report = Report("train_step_cuda" if gpu else "train_step", title + (f" on {device_name(device)}" if gpu else ""),
+                    quick, module="train_step")
     widths = fixtures.COMPARISON_WIDTHS
     bundled = fixtures.bundled_run_config()
     bundled_widths = tuple(bundled.model.channels)
@@ -179,29 +258,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     dataset = fixtures.faces(max(64, 2 * batch) if not quick else 16, 64)
     tmp = tempfile.TemporaryDirectory(prefix="t2f-bench-train-")
     root = Path(tmp.name)
-    ours_gp, pos = fixtures.make_trainer(root / "gp", widths, batch, gp_every=1, dataset=dataset)
+    on = dict(device=str(device))
+    ours_gp, pos = fixtures.make_trainer(root / "gp", widths, batch, gp_every=1, dataset=dataset, **on)
     ours_plain, pos_plain = fixtures.make_trainer(root / "plain", widths, batch, gp_every=1, gp_weight=0.0,
-                                                  dataset=dataset)
+                                                  dataset=dataset, **on)
     bundled_data = dataset if bundled.model.resolution == 64 else None
-    b_gp, b_pos = fixtures.make_trainer(root / "b-gp", bundled_widths, batch, gp_every=1, dataset=bundled_data)
+    b_gp, b_pos = fixtures.make_trainer(root / "b-gp", bundled_widths, batch, gp_every=1, dataset=bundled_data, **on)
     b_plain, b_pos_plain = fixtures.make_trainer(root / "b-plain", bundled_widths, batch, gp_every=1, gp_weight=0.0,
-                                                 dataset=bundled_data)
+                                                 dataset=bundled_data, **on)
     params = lambda t: (sum(p.numel() for p in t.model.parameters()),  # noqa: E731
                         sum(p.numel() for p in t.discriminator.parameters()))
 
-    contestants = [Contestant("ours, GP every step", lambda: ours_gp._train_step(pos), batch)]
+    def contestant(name: str, step: Callable[[], object]) -> Contestant:
+        return Contestant(name, on_device(step, device, iterations), batch * iterations)
+
+    contestants = [contestant("ours, GP every step", lambda: ours_gp._train_step(pos))]
     progan = None
     try:
-        progan = ProGanIteration(widths, latent, batch, dataset)
-        contestants.append(Contestant("pro-gan-pth 3.4 (WGAN-GP)", progan, batch))
+        progan = ProGanIteration(widths, latent, batch, dataset, device=str(device))
+        contestants.append(contestant("pro-gan-pth 3.4 (WGAN-GP)", progan))
     except ImportError as error:
         report.notes.append(str(error))
         log(f"  {error}")
     contestants += [
-        Contestant("ours, no GP", lambda: ours_plain._train_step(pos_plain), batch),
-        Contestant("ours bundled widths, GP every step", lambda: b_gp._train_step(b_pos), batch),
-        Contestant("ours bundled widths, no GP", lambda: b_plain._train_step(b_pos_plain), batch),
+        contestant("ours, no GP", lambda: ours_plain._train_step(pos_plain)),
+        contestant("ours bundled widths, GP every step", lambda: b_gp._train_step(b_pos)),
+        contestant("ours bundled widths, no GP", lambda: b_plain._train_step(b_pos_plain)),
     ]
+    if gpu:  # the same iterations under bf16 autocast, where they run at all
+        contestants += mixed_precision_contestants(root, widths, batch, latent, dataset, device, progan is not None,
+                                                   contestant, report)
     rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,
                         budget_s=8 if quick else 80)
     tmp.cleanup()
@@ -219,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     for c in contestants:
         rates = c.rates()
-        p = params(ours_gp) if c.name.startswith("ours,") else None
+        p = params(ours_gp) if c.name.startswith(("ours,", "ours bf16")) else None
         if c.name.startswith("ours bundled"):
             p = params(b_gp)
         if c is not a and c.name.startswith("pro-gan") and progan is not None:
@@ -249,14 +335,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                           ["ours gp_every=4 ÷ pro-gan-pth", ratio4,
                            statistics.median([x / y for x, y in zip(per4, b.rates())])]])
         data.update(ratio_like_for_like=ratio, ratio_per_round=ratio_rounds, ratio_gp_every_4=ratio4)
-    report.targets.append(Target("ours ÷ pro-gan-pth images/s, equal widths, GP every step", ratio, TARGET_RATIO,
-                                 "×"))
+    if gpu and "ours bf16, GP every step" in by_name:
+        fp32 = statistics.median(a.rates())
+        bf = by_name["ours bf16, GP every step"]
+        rows_bf = [["ours bf16 ÷ ours fp32, GP every step", statistics.median(bf.rates()) / fp32]]
+        if "pro-gan-pth 3.4 bf16 autocast" in by_name:
+            theirs = by_name["pro-gan-pth 3.4 bf16 autocast"]
+            rows_bf.append(["ours bf16 ÷ pro-gan-pth bf16, GP every step",
+                            statistics.median(bf.rates()) / statistics.median(theirs.rates())])
+        report.add_table("Mixed precision (bf16 autocast) on the GPU", ["comparison", "ratio of medians"], rows_bf)
+        data["bf16_ratios"] = {row[0]: row[1] for row in rows_bf}
+    if not gpu:  # the target is set for the CPU; on a GPU the ratio is reported, not judged
+        report.targets.append(Target("ours ÷ pro-gan-pth images/s, equal widths, GP every step", ratio,
+                                     TARGET_RATIO, "×"))
     time_stats = {c.name: summary(c.seconds) for c in contestants}
     data["seconds_per_call"] = time_stats
+    data["device"] = device_name(device)
+    data["iterations_per_call"] = iterations
     report.data = data
     report.notes += [
         f"depth {pos.stage} (64×64), α = {pos.alpha:.2f}, batch {batch}, latent {latent}, torch threads "
-        f"{torch.get_num_threads()}; contestants interleaved in one process after one warm-up round.",
+        f"{torch.get_num_threads()}; contestants interleaved in one process after one warm-up round; device "
+        f"{device_name(device)}, {iterations} iteration(s) per timed call.",
         "Our iteration does more kinds of work (two LSTM text encoders — the critic's runs twice —, conditioning "
         "augmentation + KL, the mismatched-caption score) but slightly fewer convolution FLOPs than pro-gan-pth's, "
         "which builds the generator's graph in its critic step and computes critic weight gradients in its "
