@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import os
 import shutil
 import threading
 import time
@@ -272,7 +273,7 @@ class Trainer:
         stage = None
         reason, message = "completed", ""
         try:
-            if not (self._warm_up_matching() and self._train_reader()):
+            if not (self._prerender_faces() and self._warm_up_matching() and self._train_reader()):
                 reason = "stopped"
             while reason != "stopped":
                 if not self._unpaused.is_set():
@@ -385,6 +386,18 @@ class Trainer:
             return None
         ids, lengths = self.tokenizer.batch(texts)
         return NearMisses(ids.to(self.device), lengths.to(self.device), allowed.to(self.device))
+
+    def _prerender_faces(self) -> bool:
+        """Draw a procedural dataset's faces on every core before the first step (False if stopped).
+
+        Otherwise the first epoch waits on one thread rendering them: on a GPU that held the
+        bundled recipe to 140–300 images/s instead of 500–700 for its first 40k images.
+        """
+        prerender = getattr(self.dataset, "prerender", None)
+        if prerender is None:
+            return True
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return prerender(max(1, cores // self.context.world_size), self._stop.is_set)
 
     def _warm_up_matching(self) -> bool:
         """Run what is left of the matching warm-up (see :mod:`core.training.matching`).

@@ -195,6 +195,19 @@ def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tm
     assert trainer.scaler.get_scale() == 2.0**10  # finite gradients: the scale never backed off
 
 
+def test_a_procedural_dataset_is_prerendered_on_every_core_before_the_first_step(tmp_path):
+    calls = []
+    data = make_toy_dataset(40)
+    data.prerender = lambda workers, should_stop: calls.append((workers, should_stop())) or True
+    trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8), data)
+    assert trainer.train(max_steps=1).reason == "max_steps"
+    assert len(calls) == 1 and calls[0][0] >= 1 and calls[0][1] is False
+    stopped = make_toy_dataset(40)
+    stopped.prerender = lambda workers, should_stop: False  # a stop asked for while drawing
+    halted = Trainer(tmp_path / "run2", tiny_config(stage_images=32, batch=8), stopped)
+    assert (halted.train().reason, halted.step) == ("stopped", 0)
+
+
 def test_a_stop_during_the_warm_up_resumes_where_it_left_off(tmp_path):
     config = tiny_config(stage_images=32, batch=8, matching_warmup_steps=50, matching_warmup_batch=6)
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))

@@ -98,3 +98,27 @@ def test_in_memory_datasets_infer_their_table_and_check_what_captions_state() ->
     assert TensorTextFaceDataset(images, [["a"], ["b"]]).mentioned_attributes(0) is None
     with pytest.raises(ValueError, match="mentioned needs one attribute dict per caption"):
         TensorTextFaceDataset(images, [["a"], ["b", "c"]], mentioned=[[{}], [{}]])
+
+
+def test_prerender_fills_the_cache_on_worker_processes_with_the_same_pixels(monkeypatch):
+    import core.data.synthetic.dataset as dataset_module
+
+    monkeypatch.setattr(dataset_module, "PRERENDER_FROM", 10)
+    faces = SyntheticFaces(150, resolution=16, seed=3)
+    assert faces.prerender(workers=2)
+    assert sorted(faces._images) == list(range(150))  # all drawn before first use
+    fresh = SyntheticFaces(150, resolution=16, seed=3)
+    for index in (0, 63, 64, 149):  # across the 64-face batches handed to the workers
+        assert np.array_equal(faces.image_uint8(index), fresh.image_uint8(index))
+
+
+def test_prerender_stops_when_asked_and_leaves_small_sets_to_first_use(monkeypatch):
+    import core.data.synthetic.dataset as dataset_module
+
+    small = SyntheticFaces(50, resolution=16)
+    assert small.prerender(workers=2) and not small._images  # below PRERENDER_FROM: nothing to gain
+    monkeypatch.setattr(dataset_module, "PRERENDER_FROM", 10)
+    assert SyntheticFaces(50, resolution=16).prerender(workers=1)  # one worker: first use, as before
+    stopped = SyntheticFaces(50, resolution=16)
+    assert stopped.prerender(workers=2, should_stop=lambda: True) is False
+    assert not stopped._images

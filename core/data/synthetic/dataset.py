@@ -7,12 +7,17 @@ id is part of every seed, so train, test and paraphrase images come from disjoin
 
 Rendering runs at a few hundred faces per second per core, so images are kept in an in-memory LRU
 after first use: from the second epoch on, a dataset that fits the memory budget costs nothing.
+:meth:`SyntheticFaces.prerender` fills that cache ahead of training on every core (a GPU otherwise
+waits on one CPU thread drawing faces for the whole first epoch).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import torch
@@ -27,6 +32,11 @@ from core.data.synthetic.render import BASE_SIZE, render_face
 #: Split name → the id mixed into every seed of that split.
 SPLITS: dict[str, int] = {"train": 0, "test": 1, "paraphrase": 2}
 _ATTRIBUTE_STREAM, _RENDER_STREAM, _CAPTION_STREAM = 0, 1, 2
+#: Fewer faces than this are left to render on first use: starting worker processes (each imports
+#: numpy, PIL and torch) would cost more than it saves.
+PRERENDER_FROM = 2000
+#: Faces handed to the pool at a time; a stop request is honoured between such chunks.
+PRERENDER_CHUNK = 1024
 
 
 def face_rng(seed: int, split: str, index: int, stream: int) -> np.random.Generator:
@@ -44,6 +54,17 @@ def render_at(attrs: Attributes, rng: np.random.Generator, resolution: int) -> n
     else:
         image = image.resize((resolution, resolution), Image.Resampling.BOX)
     return np.array(image)  # a writable copy: torch warns about read-only arrays
+
+
+def render_face_at(seed: int, split: str, index: int, resolution: int) -> np.ndarray:
+    """Face ``index`` of a split, exactly as :meth:`SyntheticFaces.image_uint8` draws it (a plain
+    function of its arguments, so worker processes can run it)."""
+    attrs = sample_attributes(face_rng(seed, split, index, _ATTRIBUTE_STREAM))
+    return render_at(attrs, face_rng(seed, split, index, _RENDER_STREAM), resolution)
+
+
+def _render_many(seed: int, split: str, indices: Sequence[int], resolution: int) -> np.ndarray:
+    return np.stack([render_face_at(seed, split, i, resolution) for i in indices])
 
 
 class SyntheticFaces(TextFaceDataset):
@@ -123,13 +144,44 @@ class SyntheticFaces(TextFaceDataset):
         if cached is not None:
             self._images.move_to_end(index)
             return cached
-        rng = face_rng(self.seed, self.split, index, _RENDER_STREAM)
-        pixels = render_at(self.attributes(index), rng, self.resolution)
+        pixels = render_face_at(self.seed, self.split, index, self.resolution)
+        self._remember(index, pixels)
+        return pixels
+
+    def _remember(self, index: int, pixels: np.ndarray) -> None:
         if self._max_cached > 0:
             self._images[index] = pixels
             while len(self._images) > self._max_cached:
                 self._images.popitem(last=False)
-        return pixels
+
+    def prerender(self, workers: int, should_stop: Callable[[], bool] = lambda: False) -> bool:
+        """Render, on ``workers`` processes, every face the memory cache can hold and does not yet.
+
+        Returns False if ``should_stop`` said so between chunks (what was rendered is kept). With
+        one worker, or fewer than :data:`PRERENDER_FROM` faces to draw, nothing is done here: they
+        are rendered on first use as before; likewise if the worker processes cannot run (the
+        faces are the same either way, only later).
+        """
+        todo = [i for i in range(min(self.n, self._max_cached)) if i not in self._images]
+        if workers <= 1 or len(todo) < PRERENDER_FROM:
+            return True
+        batches = [todo[start : start + 64] for start in range(0, len(todo), 64)]
+        per_chunk = PRERENDER_CHUNK // 64
+        try:
+            # spawn, not fork: the app trains from a thread of a Qt process, which must not be forked.
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for first in range(0, len(batches), per_chunk):
+                    if should_stop():
+                        pool.shutdown(cancel_futures=True)
+                        return False
+                    chunk = batches[first : first + per_chunk]
+                    jobs = [pool.submit(_render_many, self.seed, self.split, batch, self.resolution) for batch in chunk]
+                    for batch, job in zip(chunk, jobs):
+                        for index, face in zip(batch, job.result()):
+                            self._remember(index, face)
+        except (BrokenProcessPool, OSError):
+            pass  # no worker processes here: render on first use
+        return True
 
     def image(self, index: int) -> torch.Tensor:
         return uint8_to_float(self.image_uint8(index))
