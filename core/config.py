@@ -187,8 +187,10 @@ class TrainConfig:
     max_bad_steps: int = 10
     #: "auto", "cpu", "cuda", "cuda:1", "mps".
     device: str = "auto"
-    #: "off", "bf16" or "fp16" (CUDA only; ignored on CPU).
-    mixed_precision: str = "bf16"
+    #: "off", "bf16" or "fp16" (CUDA only; ignored on CPU). Off by default: at these widths a step is
+    #: thousands of small kernels, and bf16 autocast ran 0.88× as fast as fp32 on an H200
+    #: (benchmarks/RESULTS.md); it may pay for much wider models.
+    mixed_precision: str = "off"
     #: Data loader worker processes (0 = load in the training thread).
     num_workers: int = 0
 
