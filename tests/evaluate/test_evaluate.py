@@ -158,15 +158,19 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     recipe = preset("bundled")
     configs = BUNDLED.parents[2] / "configs"
     assert RunConfig.load(configs / "bundled.json") == recipe
-    # The shipped model is that run resumed twice with its last stage lengthened, nothing else changed.
-    for name, last_stage in (("bundled-continuation.json", 210_000), ("bundled-continuation-2.json", 290_000)):
+    # The shipped model is that run resumed four times with its last stage lengthened, nothing else changed.
+    lengths = {"": 210_000, "-2": 290_000, "-3": 310_000, "-4": 440_000}
+    legs = []
+    for suffix, last_stage in lengths.items():
         longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (last_stage,))
-        assert RunConfig.load(configs / name) == recipe.replace(train=longer), name
-    # Each resume keeps the 64×64 fade-in closed; going to 290k in one resume would re-open it.
-    first, second = (RunConfig.load(configs / f"bundled-continuation{n}.json").train for n in ("", "-2"))
-    assert schedule_moves_back(recipe.train, first, 285_024) is None
-    assert schedule_moves_back(first, second, 365_024) is None
-    assert "re-open the 64×64 fade-in" in schedule_moves_back(recipe.train, second, 285_024)
+        leg = RunConfig.load(configs / f"bundled-continuation{suffix}.json")
+        assert leg == recipe.replace(train=longer), suffix
+        legs.append(leg.train)
+    # Each resume keeps the 64×64 fade-in closed (images seen where each leg was started); going to
+    # 290k in one resume would re-open it.
+    for before, after, images in zip([recipe.train] + legs, legs, (285_024, 365_024, 445_024, 465_024)):
+        assert schedule_moves_back(before, after, images) is None
+    assert "re-open the 64×64 fade-in" in schedule_moves_back(recipe.train, legs[1], 285_024)
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
