@@ -388,16 +388,18 @@ class Trainer:
         return NearMisses(ids.to(self.device), lengths.to(self.device), allowed.to(self.device))
 
     def _prerender_faces(self) -> bool:
-        """Draw a procedural dataset's faces on every core before the first step (False if stopped).
+        """Draw a procedural dataset's faces on all cores but one before the first step (False if
+        stopped); the core left free keeps the app's window responsive meanwhile.
 
         Otherwise the first epoch waits on one thread rendering them: on a GPU that held the
-        bundled recipe to 140–300 images/s instead of 500–700 for its first 40k images.
+        bundled recipe to 140–300 images/s instead of 500–700 for its first 40k images. With two
+        cores this leaves one worker, so the faces are drawn on first use as before.
         """
         prerender = getattr(self.dataset, "prerender", None)
         if prerender is None:
             return True
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return prerender(max(1, cores // self.context.world_size), self._stop.is_set)
+        return prerender(max(1, cores // self.context.world_size - 1), self._stop.is_set)
 
     def _warm_up_matching(self) -> bool:
         """Run what is left of the matching warm-up (see :mod:`core.training.matching`).

@@ -195,7 +195,7 @@ def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tm
     assert trainer.scaler.get_scale() == 2.0**10  # finite gradients: the scale never backed off
 
 
-def test_a_procedural_dataset_is_prerendered_on_every_core_before_the_first_step(tmp_path):
+def test_a_procedural_dataset_is_prerendered_before_the_first_step(tmp_path):
     calls = []
     data = make_toy_dataset(40)
     data.prerender = lambda workers, should_stop: calls.append((workers, should_stop())) or True

@@ -7,7 +7,7 @@ id is part of every seed, so train, test and paraphrase images come from disjoin
 
 Rendering runs at a few hundred faces per second per core, so images are kept in an in-memory LRU
 after first use: from the second epoch on, a dataset that fits the memory budget costs nothing.
-:meth:`SyntheticFaces.prerender` fills that cache ahead of training on every core (a GPU otherwise
+:meth:`SyntheticFaces.prerender` fills that cache ahead of training on several cores (a GPU otherwise
 waits on one CPU thread drawing faces for the whole first epoch).
 """
 
