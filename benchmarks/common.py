@@ -60,9 +60,9 @@ def cpu_model() -> str:
 
 
 def usable_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    from core.devices import usable_cpu_cores
+
+    return usable_cpu_cores()
 
 
 def machine() -> dict[str, Any]:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
+
+
+def usable_cpu_cores() -> int:
+    """CPU cores this process may run on (its affinity where the OS says, else all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def available_devices() -> list[str]:

@@ -58,8 +58,8 @@ class AttributeJudge(AttributeClassifier):
 
     @torch.inference_mode()
     def embed(self, images: torch.Tensor, batch_size: int = 256) -> np.ndarray:
-        self.eval()
-        return np.concatenate([self.features(c).double().cpu().numpy() for c in images.split(batch_size)])
+        """Pooled features, ``N×feature_dim`` float64 (the heads' cost is negligible beside the trunk's)."""
+        return self.read(images, batch_size)[1]
 
     def save(self, folder: Path, report: dict | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)

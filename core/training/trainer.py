@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import os
 import shutil
 import threading
 import time
@@ -25,7 +24,7 @@ import torch.nn.functional as F
 
 from core.config import RunConfig
 from core.data.base import TextFaceDataset
-from core.devices import resolve_device
+from core.devices import resolve_device, usable_cpu_cores
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
@@ -398,8 +397,7 @@ class Trainer:
         prerender = getattr(self.dataset, "prerender", None)
         if prerender is None:
             return True
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return prerender(max(1, cores // self.context.world_size - 1), self._stop.is_set)
+        return prerender(max(1, usable_cpu_cores() // self.context.world_size - 1), self._stop.is_set)
 
     def _warm_up_matching(self) -> bool:
         """Run what is left of the matching warm-up (see :mod:`core.training.matching`).

@@ -35,8 +35,10 @@ _ATTRIBUTE_STREAM, _RENDER_STREAM, _CAPTION_STREAM = 0, 1, 2
 #: Fewer faces than this are left to render on first use: starting worker processes (each imports
 #: numpy, PIL and torch) would cost more than it saves.
 PRERENDER_FROM = 2000
-#: Faces handed to the pool at a time; a stop request is honoured between such chunks.
-PRERENDER_CHUNK = 1024
+#: Faces one worker draws per task, and tasks submitted at a time (a stop request is honoured
+#: between such rounds).
+PRERENDER_BATCH = 64
+PRERENDER_ROUND = 16
 
 
 def face_rng(seed: int, split: str, index: int, stream: int) -> np.random.Generator:
@@ -165,18 +167,17 @@ class SyntheticFaces(TextFaceDataset):
         todo = [i for i in range(min(self.n, self._max_cached)) if i not in self._images]
         if workers <= 1 or len(todo) < PRERENDER_FROM:
             return True
-        batches = [todo[start : start + 64] for start in range(0, len(todo), 64)]
-        per_chunk = PRERENDER_CHUNK // 64
+        batches = [todo[start : start + PRERENDER_BATCH] for start in range(0, len(todo), PRERENDER_BATCH)]
         try:
             # spawn, not fork: the app trains from a thread of a Qt process, which must not be forked.
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for first in range(0, len(batches), per_chunk):
+                for first in range(0, len(batches), PRERENDER_ROUND):
                     if should_stop():
                         pool.shutdown(cancel_futures=True)
                         return False
-                    chunk = batches[first : first + per_chunk]
-                    jobs = [pool.submit(_render_many, self.seed, self.split, batch, self.resolution) for batch in chunk]
-                    for batch, job in zip(chunk, jobs):
+                    round_ = batches[first : first + PRERENDER_ROUND]
+                    jobs = [pool.submit(_render_many, self.seed, self.split, batch, self.resolution) for batch in round_]
+                    for batch, job in zip(round_, jobs):
                         for index, face in zip(batch, job.result()):
                             self._remember(index, face)
         except (BrokenProcessPool, OSError):
