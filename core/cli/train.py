@@ -141,6 +141,7 @@ class ProgressPrinter:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.training.distributed import leave_process_group
     from core.training.trainer import Trainer
 
     printer = ProgressPrinter(args.quiet)
@@ -166,8 +167,11 @@ def run(args: argparse.Namespace) -> int:
         finished = trainer.train(max_steps=args.max_steps)
     finally:
         signal.signal(signal.SIGINT, previous)
+    if trainer.context.enabled:  # a torchrun job: the ranks leave the group together before exiting
+        leave_process_group()
     if finished.reason == "failed":
         raise CLIError(finished.message)
-    print(f"{finished.reason} at step {finished.step} ({finished.images_seen:,} images); "
-          f"model in {trainer.run.model}", file=sys.stderr)
+    if trainer.context.is_main:  # under torchrun, rank 0 speaks for the run
+        print(f"{finished.reason} at step {finished.step} ({finished.images_seen:,} images); "
+              f"model in {trainer.run.model}", file=sys.stderr)
     return 0

@@ -47,6 +47,16 @@ def init_process_group(context: DistributedContext, device: torch.device) -> Non
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
 
 
+def leave_process_group() -> None:
+    """Leave the group together: a barrier first, so no rank tears down its connections while a
+    peer is still sending, then ``destroy_process_group``. Without it gloo's worker threads
+    outlive the group and can abort the process at exit ("terminate called without an active
+    exception")."""
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def broadcast_parameters(module: nn.Module) -> None:
     """Make every rank start from rank 0's weights."""
     for tensor in list(module.parameters()) + list(module.buffers()):

@@ -7,12 +7,11 @@ from pathlib import Path
 
 def run_rank(rank: int, world_size: int, run_dir: str, port: int, steps: int) -> None:
     import torch
-    import torch.distributed as dist
 
     os.environ.update({"RANK": str(rank), "WORLD_SIZE": str(world_size), "LOCAL_RANK": str(rank),
                        "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)})
     torch.set_num_threads(1)
-    from core.training.distributed import parameter_checksum
+    from core.training.distributed import leave_process_group, parameter_checksum
     from core.training.trainer import Trainer
     from tests.conftest import make_toy_dataset, tiny_config
 
@@ -21,4 +20,4 @@ def run_rank(rank: int, world_size: int, run_dir: str, port: int, steps: int) ->
     state = {k: v.double().sum().item() for k, v in trainer.model.state_dict().items()}
     Path(run_dir, f"rank{rank}.json").write_text(json.dumps({"checksum": parameter_checksum(trainer.model),
                                                              "step": trainer.step, "state": state}))
-    dist.destroy_process_group()
+    leave_process_group()
