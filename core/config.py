@@ -187,9 +187,11 @@ class TrainConfig:
     max_bad_steps: int = 10
     #: "auto", "cpu", "cuda", "cuda:1", "mps".
     device: str = "auto"
-    #: "off", "bf16" or "fp16" (CUDA only; ignored on CPU). Off by default: at these widths a step is
-    #: thousands of small kernels, and bf16 autocast ran 0.88× as fast as fp32 on an H200
-    #: (benchmarks/RESULTS.md); it may pay for much wider models.
+    #: "off", "bf16" or "fp16": autocast for the GAN steps. bf16 runs on CUDA and on CPUs with
+    #: hardware bfloat16 (AVX-512 BF16 / AMX), fp16 on CUDA only; elsewhere the run warns and
+    #: trains in float32. Off by default: on an H200 bf16 ran 0.88× as fast as fp32 at these
+    #: widths (thousands of small kernels); on a bf16 CPU it runs about twice as fast
+    #: (benchmarks/RESULTS.md), at bf16's precision.
     mixed_precision: str = "off"
     #: Data loader worker processes (0 = load in the training thread).
     num_workers: int = 0

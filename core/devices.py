@@ -14,6 +14,21 @@ def usable_cpu_cores() -> int:
     return os.cpu_count() or 1
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 in hardware (AVX-512 BF16 or AMX, through oneDNN).
+
+    Where it does, bf16 autocast roughly halves a training step's time on the CPU; where it does
+    not, oneDNN emulates bf16 and autocast only slows training down.
+    """
+    mkldnn = getattr(torch.backends, "mkldnn", None)
+    if mkldnn is None or not mkldnn.is_available():
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def available_devices() -> list[str]:
     """The device names usable on this machine, best first (always ends with ``cpu``)."""
     names = [f"cuda:{i}" if torch.cuda.device_count() > 1 else "cuda" for i in range(torch.cuda.device_count())]

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from core.config import RunConfig
 from core.data.base import TextFaceDataset
-from core.devices import resolve_device, usable_cpu_cores
+from core.devices import cpu_has_native_bf16, resolve_device, usable_cpu_cores
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
@@ -266,6 +266,9 @@ class Trainer:
         cfg = self.config.train
         self._emit(TrainingStarted(self.run.root, self.resumed, self.step, self.images_seen, cfg.total_images,
                                    self.dataset.summary.text(), str(self.device)))
+        if cfg.mixed_precision != "off" and self.amp_dtype is None:
+            self._emit(TrainingWarning(f"mixed precision {cfg.mixed_precision} is not available on "
+                                       f"{_device_words(self.device)}: training in float32"))
         averages = _Averages()
         interval_start, interval_images = time.perf_counter(), 0
         last_clock = time.perf_counter()
@@ -769,10 +772,25 @@ def ema_beta(target: float, step: int) -> float:
     return min(target, (1.0 + step) / (10.0 + step))
 
 
+def _device_words(device: torch.device) -> str:
+    if device.type == "cpu":
+        return "this CPU (no native bfloat16; fp16 is CUDA only)"
+    return str(device)
+
+
 def _amp_dtype(setting: str, device: torch.device) -> torch.dtype | None:
-    if device.type != "cuda" or setting == "off":
+    """The autocast dtype for ``mixed_precision`` on ``device``; None trains in float32.
+
+    CUDA takes bf16 or fp16. The CPU takes bf16 where it computes it in hardware
+    (:func:`core.devices.cpu_has_native_bf16`); fp16, and bf16 on other CPUs, would only be slower.
+    """
+    if setting == "off":
         return None
-    return torch.bfloat16 if setting == "bf16" else torch.float16
+    if device.type == "cuda":
+        return torch.bfloat16 if setting == "bf16" else torch.float16
+    if device.type == "cpu" and setting == "bf16" and cpu_has_native_bf16():
+        return torch.bfloat16
+    return None
 
 
 def _open_dataset(config: RunConfig) -> TextFaceDataset:

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from core.config import RunConfig
+from core.devices import cpu_has_native_bf16
 from core.model.t2f import T2F
 from core.training.events import CheckpointSaved, MatchingWarmup, StepMetrics, TrainingFinished, TrainingWarning
 from core.training.trainer import Trainer
@@ -193,6 +194,41 @@ def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tm
     assert (finished.reason, trainer.warmup_step, trainer.step) == ("max_steps", 3, 3)
     assert trainer.bad_steps == 0
     assert trainer.scaler.get_scale() == 2.0**10  # finite gradients: the scale never backed off
+
+
+@pytest.mark.skipif(not cpu_has_native_bf16(), reason="this CPU has no hardware bfloat16")
+def test_bf16_autocast_on_the_cpu_steps_close_to_float32(tmp_path):
+    # Same seed, same batch: one GAN step in float32 and one under bf16 autocast. bf16 keeps ~3
+    # significant digits, so the losses agree to a few per cent but not exactly (autocast ran).
+    steps = {}
+    for setting in ("off", "bf16"):
+        trainer = Trainer(tmp_path / setting, tiny_config(stage_images=32, batch=8, mixed_precision=setting),
+                          make_toy_dataset(40))
+        assert trainer.amp_dtype == (torch.bfloat16 if setting == "bf16" else None)
+        trainer.train(max_steps=0)  # warm-up and reader, in float32 both times
+        steps[setting] = (trainer._train_step(trainer.position), trainer.model)
+    (exact, exact_model), (mixed, mixed_model) = steps["off"], steps["bf16"]
+    assert exact.keys() == mixed.keys()
+    assert exact != mixed
+    for name in ("d_loss", "g_loss", "real_score", "fake_score", "kl"):
+        assert mixed[name] == pytest.approx(exact[name], rel=0.05, abs=0.05), name
+    for (name, a), b in zip(exact_model.state_dict().items(), mixed_model.state_dict().values()):
+        assert a.dtype == b.dtype == torch.float32, name  # weights stay float32; only the math is bf16
+        assert torch.allclose(a, b, rtol=0.02, atol=2e-3), name
+
+
+@pytest.mark.parametrize("setting", ["bf16", "fp16"])
+def test_mixed_precision_this_cpu_cannot_run_warns_and_trains_in_float32(tmp_path, monkeypatch, setting):
+    import core.training.trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "cpu_has_native_bf16", lambda: False)
+    seen = []
+    trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8, mixed_precision=setting),
+                      make_toy_dataset(40), callbacks=[seen.append])
+    assert trainer.amp_dtype is None
+    assert trainer.train(max_steps=1).reason == "max_steps"
+    warnings = [e.message for e in seen if isinstance(e, TrainingWarning)]
+    assert any(f"mixed precision {setting} is not available" in w and "float32" in w for w in warnings), warnings
 
 
 def test_a_procedural_dataset_is_prerendered_before_the_first_step(tmp_path):
