@@ -78,6 +78,16 @@ def test_bundled_preset_turns_its_attribute_reader_off_for_unlabelled_folders(ca
     assert "attribute reader is off: /data/faces has no attribute labels" in capsys.readouterr().err
 
 
+def test_train_options_reach_the_run_config():
+    from core.cli.main import build_parser
+    from core.cli.train import build_config
+
+    args = build_parser().parse_args(["train", "--preset", "tiny", "--mixed-precision", "bf16", "--gp-every", "2"])
+    config = build_config(args)
+    assert (config.train.mixed_precision, config.train.gp_every) == ("bf16", 2)
+    assert build_config(build_parser().parse_args(["train", "--preset", "tiny"])).train.mixed_precision == "off"
+
+
 def test_t2f_train_end_to_end_on_synthetic_faces(tmp_path):
     from core.model.t2f import T2F
 
