@@ -22,6 +22,7 @@ PRESET_LABELS = {"tiny": "Tiny — quick CPU demo (32×32)", "default": "Default
 SIZE_LABELS = {"tiny": "Small — fast on a CPU", "bundled": "Compact, with the bundled recipe's aids (64×64 only)",
                "default": "Standard", "t2f": "Large — as in the T2F article"}
 RESOLUTIONS = (16, 32, 64, 128, 256)
+PRECISION_LABELS = {"off": "Float32", "bf16": "bfloat16 mixed precision"}
 
 
 def stages_for(resolution: int) -> int:
@@ -62,6 +63,8 @@ class RunForm:
     lr: float = 0.001
     fade_percent: float = 50.0
     device: str = "auto"
+    #: ``TrainConfig.mixed_precision``: "off" or "bf16".
+    mixed_precision: str = "off"
     source: str = "synthetic:1000"
     #: For "custom": 0 keeps the preset's interval.
     sample_every: int = 0
@@ -108,8 +111,20 @@ def _recipe(form: RunForm) -> RunConfig:
         config = base.replace(train=train)
     else:
         raise ValueError(f"unknown preset {form.preset!r}")
-    train = dataclasses.replace(config.train, device=form.device)
+    train = dataclasses.replace(config.train, device=form.device, mixed_precision=form.mixed_precision)
     return config.replace(train=train, data=data_config(form.source))
+
+
+def bf16_runs_on(device: str) -> bool:
+    """Whether a run on ``device`` ("auto", "cpu", "cuda", …) gets bf16 autocast rather than the
+    trainer's float32 fallback: CUDA always, the CPU where it computes bfloat16 in hardware."""
+    from core.devices import cpu_has_native_bf16, resolve_device
+
+    try:
+        kind = resolve_device(device).type
+    except ValueError:
+        return False
+    return kind == "cuda" or (kind == "cpu" and cpu_has_native_bf16())
 
 
 def describe_schedule(config: RunConfig) -> str:

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLay
 from t2f_desktop import dialogs
 from t2f_desktop.datasets import open_source, synthetic_source
 from t2f_desktop.model_session import device_choices
-from t2f_desktop.run_setup import (PRESET_LABELS, RESOLUTIONS, SIZE_LABELS, RunForm, build_config,
-                                   default_run_dir, describe_schedule, format_int_list, reader_dropped, stages_for)
+from t2f_desktop.run_setup import (PRECISION_LABELS, PRESET_LABELS, RESOLUTIONS, SIZE_LABELS, RunForm, bf16_runs_on,
+                                   build_config, default_run_dir, describe_schedule, format_int_list, reader_dropped,
+                                   stages_for)
 from t2f_desktop.settings import Settings
 from t2f_desktop.workers.jobs import JobRunner
 
@@ -158,6 +159,13 @@ class TrainSetup(QWidget):
             self.device.addItem("Auto" if name == "auto" else name.upper(), name)
         self.device.setToolTip("Where to train; Auto picks CUDA, then MPS, then the CPU")
         form.addRow("Device", self.device)
+        self.precision = QComboBox(box)
+        for key, label in PRECISION_LABELS.items():
+            self.precision.addItem(label, key)
+        self.precision.setToolTip("bfloat16 mixed precision: the networks' math in bf16, weights kept in float32. "
+                                  "About twice as fast on CPUs with AVX-512 BF16 or AMX; on other CPUs the run "
+                                  "trains in float32")
+        form.addRow("Precision", self.precision)
         self.schedule_summary = QLabel("", box)
         self.schedule_summary.setWordWrap(True)
         form.addRow("", self.schedule_summary)
@@ -165,6 +173,8 @@ class TrainSetup(QWidget):
             widget.textChanged.connect(self._update_summary)
         for spin in (self.lr, self.fade, self.sample_every, self.checkpoint_every):
             spin.valueChanged.connect(self._update_summary)
+        for combo in (self.device, self.precision):
+            combo.currentIndexChanged.connect(self._update_summary)
         self.size.currentIndexChanged.connect(self._update_summary)
         self.custom_widgets = (self.size, self.resolution, self.stage_images, self.batch_sizes, self.lr, self.fade,
                                self.sample_every, self.checkpoint_every)
@@ -188,6 +198,7 @@ class TrainSetup(QWidget):
         self.synthetic_count.setValue(s.get_int("train/synthetic_count", 1000))
         self.folder_path.setText(s.get_str("train/folder"))
         self.device.setCurrentIndex(max(0, self.device.findData(s.get_str("train/device", "auto"))))
+        self.precision.setCurrentIndex(max(0, self.precision.findData(s.get_str("train/precision", "off"))))
         self.run_dir.setText(str(default_run_dir()))
 
     def save_settings(self) -> None:
@@ -196,6 +207,7 @@ class TrainSetup(QWidget):
         s.set("train/synthetic_count", self.synthetic_count.value())
         s.set("train/folder", self.folder_path.text())
         s.set("train/device", self.device.currentData())
+        s.set("train/precision", self.precision.currentData())
 
     # ---- preset and custom fields ---------------------------------------------------------------
     def _on_preset(self) -> None:
@@ -245,8 +257,11 @@ class TrainSetup(QWidget):
             self.schedule_summary.setText(f"⚠ {error}")
         else:
             text = describe_schedule(config)
-            if reader_dropped(self.form()):
+            form = self.form()
+            if reader_dropped(form):
                 text += " — no attribute reader: only the synthetic faces carry the labels it learns from"
+            if form.mixed_precision == "bf16" and not bf16_runs_on(form.device):
+                text += " — this device has no fast bfloat16: the run will train in float32"
             self.schedule_summary.setText(text)
         self.changed.emit()
 
@@ -263,7 +278,8 @@ class TrainSetup(QWidget):
         return RunForm(preset=self.preset.currentData(), size=self.size.currentData(),
                        resolution=self.resolution.currentData(), stage_images=self.stage_images.text(),
                        batch_sizes=self.batch_sizes.text(), lr=self.lr.value(), fade_percent=self.fade.value(),
-                       device=self.device.currentData(), source=self.source() or "synthetic",
+                       device=self.device.currentData(), mixed_precision=self.precision.currentData(),
+                       source=self.source() or "synthetic",
                        sample_every=self.sample_every.value(), checkpoint_every=self.checkpoint_every.value())
 
     def config(self) -> RunConfig:

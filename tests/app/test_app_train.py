@@ -140,6 +140,25 @@ def test_recommended_preset_fills_the_form_with_the_bundled_recipe(train_view):
     assert "no attribute reader: only the synthetic faces carry the labels" in setup.schedule_summary.text()
 
 
+def test_precision_reaches_the_run_config_and_the_summary_says_where_bf16_is_slow(train_view, monkeypatch):
+    import core.devices
+
+    _, view = train_view
+    setup = view.setup
+    setup.device.setCurrentIndex(setup.device.findData("cpu"))
+    assert setup.config().train.mixed_precision == "off"
+    monkeypatch.setattr(core.devices, "cpu_has_native_bf16", lambda: False)
+    setup.precision.setCurrentIndex(setup.precision.findData("bf16"))
+    assert setup.config().train.mixed_precision == "bf16"
+    assert "no fast bfloat16: the run will train in float32" in setup.schedule_summary.text()
+    monkeypatch.setattr(core.devices, "cpu_has_native_bf16", lambda: True)
+    setup.device.setCurrentIndex(setup.device.findData("auto"))
+    setup.device.setCurrentIndex(setup.device.findData("cpu"))
+    assert "float32" not in setup.schedule_summary.text()
+    setup.save_settings()
+    assert setup.settings.get_str("train/precision") == "bf16"
+
+
 def test_form_errors_are_messages(train_view, dialog_log):
     window, view = train_view
     setup = view.setup
