@@ -107,18 +107,13 @@ class TrainSetup(QWidget):
         box = QGroupBox("Model and schedule", self)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.preset = QComboBox(box)
-        for key, label in PRESET_LABELS.items():
-            self.preset.addItem(label, key)
-        self.preset.setToolTip("Tiny trains in minutes on a CPU; Recommended is the bundled model's recipe "
-                               "(its first 285k images, about 2 hours on 2 CPU cores; Train longer… then adds "
-                               "the rest, as for the bundled model); Default needs a GPU for good faces")
+        self.preset = _choice_box(box, PRESET_LABELS,
+                                  "Tiny trains in minutes on a CPU; Recommended is the bundled model's recipe (its "
+                                  "first 285k images, about 2 hours on 2 CPU cores; Train longer… then adds the "
+                                  "rest, as for the bundled model); Default needs a GPU for good faces")
         self.preset.currentIndexChanged.connect(self._on_preset)
         form.addRow("Preset", self.preset)
-        self.size = QComboBox(box)
-        for key, label in SIZE_LABELS.items():
-            self.size.addItem(label, key)
-        self.size.setToolTip("Width of the networks")
+        self.size = _choice_box(box, SIZE_LABELS, "Width of the networks")
         form.addRow("Networks", self.size)
         self.resolution = QComboBox(box)
         for res in RESOLUTIONS:
@@ -159,12 +154,10 @@ class TrainSetup(QWidget):
             self.device.addItem("Auto" if name == "auto" else name.upper(), name)
         self.device.setToolTip("Where to train; Auto picks CUDA, then MPS, then the CPU")
         form.addRow("Device", self.device)
-        self.precision = QComboBox(box)
-        for key, label in PRECISION_LABELS.items():
-            self.precision.addItem(label, key)
-        self.precision.setToolTip("bfloat16 mixed precision: the networks' math in bf16, weights kept in float32. "
-                                  "About twice as fast on CPUs with AVX-512 BF16 or AMX; on other CPUs the run "
-                                  "trains in float32")
+        self.precision = _choice_box(box, PRECISION_LABELS,
+                                     "bfloat16 mixed precision: the networks' math in bf16, weights kept in float32. "
+                                     "About twice as fast on CPUs with AVX-512 BF16 or AMX; on other CPUs the run "
+                                     "trains in float32")
         form.addRow("Precision", self.precision)
         self.schedule_summary = QLabel("", box)
         self.schedule_summary.setWordWrap(True)
@@ -368,3 +361,12 @@ class TrainSetup(QWidget):
         """Lock the form while a run is going."""
         for child in self.findChildren(QGroupBox):
             child.setEnabled(not running)
+
+
+def _choice_box(parent: QWidget, labels: dict[str, str], tooltip: str) -> QComboBox:
+    """A combo box showing ``labels``' values, each item's data its key."""
+    box = QComboBox(parent)
+    for key, label in labels.items():
+        box.addItem(label, key)
+    box.setToolTip(tooltip)
+    return box
