@@ -158,7 +158,7 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     recipe = preset("bundled")
     configs = BUNDLED.parents[2] / "configs"
     assert RunConfig.load(configs / "bundled.json") == recipe
-    # The shipped model is that run resumed four times with its last stage lengthened, nothing else changed.
+    # The run resumed four times with its last stage lengthened, nothing else changed.
     lengths = {"": 210_000, "-2": 290_000, "-3": 310_000, "-4": 440_000}
     legs = []
     for suffix, last_stage in lengths.items():
@@ -171,6 +171,17 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     for before, after, images in zip([recipe.train] + legs, legs, (285_024, 365_024, 445_024, 465_024)):
         assert schedule_moves_back(before, after, images) is None
     assert "re-open the 64×64 fade-in" in schedule_moves_back(recipe.train, legs[1], 285_024)
+    # Then two legs against the collapse across seeds, in bf16: mode seeking at weight 10 with the
+    # last stage open to 880k, and from 679,680 images mode seeking 5 with the reader's weight doubled.
+    seeking = RunConfig.load(configs / "bundled-continuation-5.json")
+    assert seeking == recipe.replace(train=dataclasses.replace(
+        legs[-1], stage_images=legs[-1].stage_images[:-1] + (880_000,), mode_seeking_weight=10.0,
+        mixed_precision="bf16"))
+    balanced = RunConfig.load(configs / "bundled-continuation-6.json")
+    assert balanced == seeking.replace(train=dataclasses.replace(seeking.train, mode_seeking_weight=5.0,
+                                                                 reader_weight=10.0))
+    assert schedule_moves_back(legs[-1], seeking.train, 595_008) is None
+    assert schedule_moves_back(seeking.train, balanced.train, 679_680) is None
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
