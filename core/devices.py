@@ -29,6 +29,21 @@ def cpu_has_native_bf16() -> bool:
         return False
 
 
+def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for ``mixed_precision`` on ``device``; None trains in float32.
+
+    CUDA takes bf16 or fp16. The CPU takes bf16 where it computes it in hardware
+    (:func:`cpu_has_native_bf16`); fp16, and bf16 on other CPUs, would only be slower.
+    """
+    if setting == "off":
+        return None
+    if device.type == "cuda":
+        return torch.bfloat16 if setting == "bf16" else torch.float16
+    if device.type == "cpu" and setting == "bf16" and cpu_has_native_bf16():
+        return torch.bfloat16
+    return None
+
+
 def available_devices() -> list[str]:
     """The device names usable on this machine, best first (always ends with ``cpu``)."""
     names = [f"cuda:{i}" if torch.cuda.device_count() > 1 else "cuda" for i in range(torch.cuda.device_count())]

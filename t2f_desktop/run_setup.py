@@ -117,14 +117,13 @@ def _recipe(form: RunForm) -> RunConfig:
 
 def bf16_runs_on(device: str) -> bool:
     """Whether a run on ``device`` ("auto", "cpu", "cuda", …) gets bf16 autocast rather than the
-    trainer's float32 fallback: CUDA always, the CPU where it computes bfloat16 in hardware."""
-    from core.devices import cpu_has_native_bf16, resolve_device
+    trainer's float32 fallback (the trainer's own rule, :func:`core.devices.autocast_dtype`)."""
+    from core.devices import autocast_dtype, resolve_device
 
     try:
-        kind = resolve_device(device).type
+        return autocast_dtype("bf16", resolve_device(device)) is not None
     except ValueError:
         return False
-    return kind == "cuda" or (kind == "cpu" and cpu_has_native_bf16())
 
 
 def describe_schedule(config: RunConfig) -> str:

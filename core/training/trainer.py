@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from core.config import RunConfig
 from core.data.base import TextFaceDataset
-from core.devices import cpu_has_native_bf16, resolve_device, usable_cpu_cores
+from core.devices import autocast_dtype, resolve_device, usable_cpu_cores
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
@@ -215,7 +215,7 @@ class Trainer:
                                       eps=1e-8, fused=fused or None)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.train.lr, betas=cfg.train.betas,
                                       eps=1e-8, fused=fused or None)
-        self.amp_dtype = _amp_dtype(cfg.train.mixed_precision, self.device)
+        self.amp_dtype = autocast_dtype(cfg.train.mixed_precision, self.device)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.reader: AttributeClassifier | None = None
         if cfg.train.reader_steps > 0:
@@ -776,21 +776,6 @@ def _device_words(device: torch.device) -> str:
     if device.type == "cpu":
         return "this CPU (no native bfloat16; fp16 is CUDA only)"
     return str(device)
-
-
-def _amp_dtype(setting: str, device: torch.device) -> torch.dtype | None:
-    """The autocast dtype for ``mixed_precision`` on ``device``; None trains in float32.
-
-    CUDA takes bf16 or fp16. The CPU takes bf16 where it computes it in hardware
-    (:func:`core.devices.cpu_has_native_bf16`); fp16, and bf16 on other CPUs, would only be slower.
-    """
-    if setting == "off":
-        return None
-    if device.type == "cuda":
-        return torch.bfloat16 if setting == "bf16" else torch.float16
-    if device.type == "cpu" and setting == "bf16" and cpu_has_native_bf16():
-        return torch.bfloat16
-    return None
 
 
 def _open_dataset(config: RunConfig) -> TextFaceDataset:

@@ -219,9 +219,9 @@ def test_bf16_autocast_on_the_cpu_steps_close_to_float32(tmp_path):
 
 @pytest.mark.parametrize("setting", ["bf16", "fp16"])
 def test_mixed_precision_this_cpu_cannot_run_warns_and_trains_in_float32(tmp_path, monkeypatch, setting):
-    import core.training.trainer as trainer_module
+    import core.devices
 
-    monkeypatch.setattr(trainer_module, "cpu_has_native_bf16", lambda: False)
+    monkeypatch.setattr(core.devices, "cpu_has_native_bf16", lambda: False)
     seen = []
     trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8, mixed_precision=setting),
                       make_toy_dataset(40), callbacks=[seen.append])
