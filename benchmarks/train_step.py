@@ -302,10 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         contestant("ours bundled widths, GP every step", lambda: b_gp._train_step(b_pos)),
         contestant("ours bundled widths, no GP", lambda: b_plain._train_step(b_pos_plain)),
     ]
-    from core.devices import cpu_has_native_bf16
+    from core.devices import autocast_dtype
 
-    bf16_here = gpu or (device.type == "cpu" and cpu_has_native_bf16())
-    if bf16_here:  # the same iterations under bf16 autocast, where they run at all
+    if autocast_dtype("bf16", device) is not None:  # the same iterations under the trainer's bf16 autocast
         contestants += mixed_precision_contestants(root, widths, batch, latent, dataset, device, progan is not None,
                                                    contestant, report)
     rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import torch
@@ -14,6 +15,7 @@ def usable_cpu_cores() -> int:
     return os.cpu_count() or 1
 
 
+@functools.cache  # the hardware does not change; the Train form asks on every edit
 def cpu_has_native_bf16() -> bool:
     """Whether this CPU computes bfloat16 in hardware (AVX-512 BF16 or AMX, through oneDNN).
 

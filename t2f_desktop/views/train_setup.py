@@ -244,13 +244,13 @@ class TrainSetup(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
+        form = self.form()
         try:
-            config = self.config()
+            config = build_config(form)
         except ValueError as error:
             self.schedule_summary.setText(f"⚠ {error}")
         else:
             text = describe_schedule(config)
-            form = self.form()
             if reader_dropped(form):
                 text += " — no attribute reader: only the synthetic faces carry the labels it learns from"
             if form.mixed_precision == "bf16" and not bf16_runs_on(form.device):
