@@ -719,6 +719,7 @@ class Trainer:
             load_state_strict(self.discriminator, sub_state(tensors, "disc"), path)
             self.opt_g.load_state_dict(unflatten_optimizer("opt_g", meta["opt_g"], tensors))
             self.opt_d.load_state_dict(unflatten_optimizer("opt_d", meta["opt_d"], tensors))
+            self._apply_optimizer_settings()
             self.rng.set_state(tensors["rng.trainer"])
             torch.set_rng_state(tensors["rng.torch"])
             self.step, self.images_seen = int(meta["step"]), int(meta["images_seen"])
@@ -737,6 +738,18 @@ class Trainer:
         if meta.get("world_size", 1) != self.context.world_size:
             self._emit(TrainingWarning(f"resuming a {meta.get('world_size')}-process run with "
                                        f"{self.context.world_size} process(es): data order will differ"))
+
+    def _apply_optimizer_settings(self) -> None:
+        """Give both optimizers this run's ``lr`` and ``betas`` after their state was read back.
+
+        ``Optimizer.load_state_dict`` restores the hyperparameters saved with the moments, so
+        without this a resume under a config with a new learning rate would log the change and go
+        on training at the old one.
+        """
+        for optimizer in (self.opt_g, self.opt_d):
+            for group in optimizer.param_groups:
+                group["lr"] = self.config.train.lr
+                group["betas"] = tuple(self.config.train.betas)
 
     def _check_ranks_in_sync(self) -> None:
         checksums = ddp.all_gather_floats(ddp.parameter_checksum(self.model))

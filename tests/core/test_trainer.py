@@ -329,6 +329,21 @@ def test_a_finished_run_resumes_under_a_longer_schedule_but_keeps_its_model(tmp_
         Trainer(tmp_path / "run", wider, resume=True, dataset=make_toy_dataset(40))
 
 
+def test_a_resume_with_a_new_learning_rate_trains_at_it(tmp_path):
+    config = tiny_config(stage_images=16, batch=8)
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
+    assert trainer.train().reason == "completed"
+    slower = config.replace(train=dataclasses.replace(config.train, lr=config.train.lr / 4, betas=(0.5, 0.9),
+                                                      stage_images=(16, 16, 24)))
+    resumed = Trainer(tmp_path / "run", slower, resume=True, dataset=make_toy_dataset(40))
+    for optimizer in (resumed.opt_g, resumed.opt_d):
+        assert {group["lr"] for group in optimizer.param_groups} == {config.train.lr / 4}
+        assert {tuple(group["betas"]) for group in optimizer.param_groups} == {(0.5, 0.9)}
+        assert optimizer.state  # the moments came back with the checkpoint
+    assert "resumed with a changed training config: betas, lr, stage_images" in \
+        (tmp_path / "run" / "log.txt").read_text()
+
+
 @pytest.mark.parametrize("scale", [0.0, 0.5, 1.0])
 def test_the_generator_trains_on_ca_samples_with_scaled_noise(tmp_path, scale):
     trainer = Trainer(tmp_path / "run", tiny_config(ca_noise=scale), make_toy_dataset(16))
