@@ -23,6 +23,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+#: Where ``--quick`` runs write unless ``--out`` says otherwise: a smoke run must not replace the
+#: full results that ``RESULTS.md`` and the README quote (this folder is gitignored).
+QUICK_RESULTS_DIR = RESULTS_DIR / "quick"
+
+
+def results_dir(quick: bool, out: Path | None = None) -> Path:
+    """``out`` when given, else ``results/quick`` for a quick run and ``results`` for a full one."""
+    if out is not None:
+        return out
+    return QUICK_RESULTS_DIR if quick else RESULTS_DIR
 
 
 # ---- options ------------------------------------------------------------------------------------
@@ -34,11 +44,12 @@ def options(description: str, argv: Sequence[str] | None = None,
                         help="small sizes and few repeats: checks the benchmark works (numbers are indicative only)")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch intra-op threads (default: torch's own default, usually the core count)")
-    parser.add_argument("--out", type=Path, default=RESULTS_DIR,
-                        help="folder for NAME.json (default benchmarks/results)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for NAME.json (default benchmarks/results; with --quick, benchmarks/results/quick)")
     if extra is not None:
         extra(parser)
     args = parser.parse_args(argv)
+    args.out = results_dir(args.quick, args.out)
     if args.threads is not None:
         import torch
 
@@ -269,7 +280,7 @@ class Report:
             "tables": [{"caption": c, "markdown": t} for c, t in self.tables],
             "targets": [t.to_dict() for t in self.targets], "notes": self.notes, "data": self.data,
         }
-        folder = Path(out) if out is not None else RESULTS_DIR
+        folder = results_dir(self.quick, None if out is None else Path(out))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.json"
         tmp = path.with_suffix(".json.tmp")

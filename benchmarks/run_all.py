@@ -6,7 +6,8 @@ Usage::
     python -m benchmarks.run_all --collect     # only rewrite RESULTS.md from results/*.json
 
 Each benchmark runs as ``python -m benchmarks.NAME`` so thread pools, Qt and memory start fresh;
-each writes ``benchmarks/results/NAME.json``, which this script reads back. ``RESULTS.md`` holds
+each writes ``benchmarks/results/NAME.json`` (quick runs: ``benchmarks/results/quick/``, with their own
+``RESULTS.md`` there, so a smoke run never replaces the full results), which this script reads back. ``RESULTS.md`` holds
 the machine description (CPU model, cores, torch version and threads, load), the date, a summary
 of the targets and every benchmark's tables.
 """
@@ -21,7 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.common import RESULTS_DIR, ROOT, busy_warning, describe_machine, machine
+from benchmarks.common import ROOT, busy_warning, describe_machine, machine, results_dir
 
 BENCHMARKS = ("data", "generate", "utilisation", "train_step", "profile_step", "ui")
 TIMEOUT_S = 300
@@ -112,6 +113,7 @@ def write_results(names: Sequence[str], outcomes: dict[str, tuple[int, float, st
             lines += ["**This run failed:**", "", "```", tail, "```", ""]
         if result and (code in (0, None)):
             lines += [result["markdown"].rstrip(), ""]
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
@@ -120,12 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="every benchmark in quick mode")
     parser.add_argument("--only", default=None, help=f"comma-separated subset of {','.join(BENCHMARKS)}")
     parser.add_argument("--threads", type=int, default=None, help="torch threads for every benchmark")
-    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for the JSON results")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for the JSON results (default benchmarks/results; with --quick, results/quick)")
     parser.add_argument("--collect", action="store_true",
                         help="run nothing: rewrite RESULTS.md from the JSON files already in --out")
-    parser.add_argument("--results", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md",
-                        help="Markdown file to write (default benchmarks/RESULTS.md)")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="Markdown file to write (default benchmarks/RESULTS.md; with --quick, "
+                             "RESULTS.md in the quick results folder)")
     args = parser.parse_args(argv)
+    args.out = results_dir(args.quick, args.out)
+    if args.results is None:
+        args.results = args.out / "RESULTS.md" if args.quick else Path(__file__).resolve().parent / "RESULTS.md"
     names = [n for n in (args.only.split(",") if args.only else BENCHMARKS) if n]
     unknown = set(names) - set(BENCHMARKS)
     if unknown:
