@@ -46,6 +46,17 @@ def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
     return None
 
 
+def float32_fallback_reason(setting: str, device: torch.device) -> str | None:
+    """Why ``mixed_precision=setting`` trains in float32 on ``device``; None when autocast runs (or was not asked)."""
+    if setting == "off" or autocast_dtype(setting, device) is not None:
+        return None
+    if setting == "fp16":
+        return f"fp16 autocast runs on CUDA only, not on {device.type}"
+    if device.type == "cpu":
+        return "this CPU does not compute bfloat16 in hardware (no AVX-512 BF16 or AMX)"
+    return f"bf16 autocast runs on CUDA and on CPUs with hardware bfloat16, not on {device.type}"
+
+
 def available_devices() -> list[str]:
     """The device names usable on this machine, best first (always ends with ``cpu``)."""
     names = [f"cuda:{i}" if torch.cuda.device_count() > 1 else "cuda" for i in range(torch.cuda.device_count())]

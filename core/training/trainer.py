@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from core.config import RunConfig
 from core.data.base import TextFaceDataset
-from core.devices import autocast_dtype, resolve_device, usable_cpu_cores
+from core.devices import autocast_dtype, float32_fallback_reason, resolve_device, usable_cpu_cores
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.losses import (caption_pairs, contrastive_matching_loss, derangement, discriminator_loss, drift_penalty,
@@ -266,9 +266,10 @@ class Trainer:
         cfg = self.config.train
         self._emit(TrainingStarted(self.run.root, self.resumed, self.step, self.images_seen, cfg.total_images,
                                    self.dataset.summary.text(), str(self.device)))
-        if cfg.mixed_precision != "off" and self.amp_dtype is None:
-            self._emit(TrainingWarning(f"mixed precision {cfg.mixed_precision} is not available on "
-                                       f"{_device_words(self.device)}: training in float32"))
+        fallback = float32_fallback_reason(cfg.mixed_precision, self.device)
+        if fallback is not None:
+            self._emit(TrainingWarning(f"mixed precision {cfg.mixed_precision} is not available: {fallback}; "
+                                       "training in float32"))
         averages = _Averages()
         interval_start, interval_images = time.perf_counter(), 0
         last_clock = time.perf_counter()
@@ -783,12 +784,6 @@ def ema_beta(target: float, step: int) -> float:
     settle on the target decay after a few thousand steps, as ProGAN's implementation does.
     """
     return min(target, (1.0 + step) / (10.0 + step))
-
-
-def _device_words(device: torch.device) -> str:
-    if device.type == "cpu":
-        return "this CPU (no native bfloat16; fp16 is CUDA only)"
-    return str(device)
 
 
 def _open_dataset(config: RunConfig) -> TextFaceDataset:
