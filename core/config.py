@@ -172,6 +172,11 @@ class TrainConfig:
     #: 0 = off, as in T2F. Against faces whose unsaid attributes are fixed by the words, not the noise.
     #: Costs a second generator pass over half the batch.
     mode_seeking_weight: float = 0.0
+    #: Weight of the unsaid-attribute diversity term (core.training.unsaid): two seeds of a caption
+    #: should disagree about what it leaves unsaid as often as real faces with that description do,
+    #: as the attribute reader sees them. 0 = off. Needs the reader; shares mode seeking's second
+    #: generator pass when both are on.
+    unsaid_diversity_weight: float = 0.0
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -207,6 +212,10 @@ class TrainConfig:
             raise ValueError(f"ca_noise must be in [0, 1], got {self.ca_noise}")
         if self.mode_seeking_weight < 0:
             raise ValueError(f"mode_seeking_weight must be 0 or more, got {self.mode_seeking_weight}")
+        if self.unsaid_diversity_weight < 0:
+            raise ValueError(f"unsaid_diversity_weight must be 0 or more, got {self.unsaid_diversity_weight}")
+        if self.unsaid_diversity_weight > 0 and self.reader_steps == 0:
+            raise ValueError("unsaid_diversity_weight needs the attribute reader: set reader_steps above 0")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
@@ -363,7 +372,8 @@ def _bundled_recipe(resolution: int | None) -> RunConfig:
 
 def without_attribute_reader(config: RunConfig) -> RunConfig:
     """``config`` with the attribute reader off, for data whose faces carry no attribute labels."""
-    return config.replace(train=dataclasses.replace(config.train, reader_steps=0, reader_weight=0.0))
+    return config.replace(train=dataclasses.replace(config.train, reader_steps=0, reader_weight=0.0,
+                                                    unsaid_diversity_weight=0.0))
 
 
 def reader_lacks_labels(config: RunConfig) -> bool:

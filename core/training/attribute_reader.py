@@ -61,7 +61,11 @@ def reader_loss(reader: AttributeClassifier, images: torch.Tensor,
     rarely states (a woman's facial hair) weighs in proportion, and a batch with no labels at all
     gives zero with a gradient of zero.
     """
-    logits = reader(images)
+    return reader_cross_entropy(reader(images), targets)
+
+
+def reader_cross_entropy(logits: Mapping[str, torch.Tensor], targets: Mapping[str, torch.Tensor]) -> torch.Tensor:
+    """:func:`reader_loss` from readings already made (the trainer reuses them for the unsaid term)."""
     total = sum(output.sum() for output in logits.values()) * 0.0  # in the graph even with no labels
     count = 0
     for name, target in targets.items():

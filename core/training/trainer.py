@@ -37,7 +37,7 @@ from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
                                       prune_checkpoints, sub_state, unflatten_optimizer)
-from core.training.attribute_reader import label_targets, reader_loss, reader_training_step
+from core.training.attribute_reader import label_targets, reader_cross_entropy, reader_training_step
 from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, SamplesSaved,
                                   StageChanged, StepMetrics,
                                   TrainingFinished, TrainingStarted, TrainingWarning)
@@ -46,6 +46,7 @@ from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
 from core.training.schedule import Position, position, real_images_at, schedule_moves_back
+from core.training.unsaid import UnsaidTargets, excess_agreement_loss
 
 Callback = Callable[[Event], None]
 
@@ -224,6 +225,10 @@ class Trainer:
                 raise ValueError(f"reader_steps needs a dataset with attribute labels; "
                                  f"{self.dataset.summary.source} has none (set reader_steps to 0)")
             self.reader = AttributeClassifier(table, cfg.model.resolution, cfg.train.reader_width).to(self.device)
+        self.unsaid: UnsaidTargets | None = None
+        if self.reader is not None and cfg.train.unsaid_diversity_weight > 0:
+            self.unsaid = UnsaidTargets(self.reader.table,
+                                        [self.dataset.attributes(i) for i in range(len(self.dataset))])
 
     def _fixed_samples(self) -> tuple[list[str], list[int]]:
         """The run's sample captions and seeds: fixed for the whole run so grids compare over time."""
@@ -506,6 +511,7 @@ class Trainer:
         allowed = caption_pairs(captions).to(self.device) if contrastive else None
         use_reader = self.reader is not None and cfg.reader_weight > 0
         seek_modes = cfg.mode_seeking_weight > 0 and count > 1
+        vary_unsaid = self.unsaid is not None and cfg.unsaid_diversity_weight > 0 and count > 1
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
@@ -562,15 +568,22 @@ class Trainer:
                         disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl
+                readings = self.reader(fake) if use_reader or vary_unsaid else None
                 if use_reader:
-                    misread = reader_loss(self.reader, fake, label_targets(self.reader.table, mentioned, self.device))
+                    misread = reader_cross_entropy(readings, label_targets(self.reader.table, mentioned, self.device))
                     g_total = g_total + cfg.reader_weight * misread
-                if seek_modes:  # half the batch again, same conditions, new noise
+                if seek_modes or vary_unsaid:  # half the batch again, same conditions, new noise
                     half = count // 2
                     z_twin, _ = self._noise(half)
                     twins = model.generator(torch.cat([c[:half], z_twin], 1), depth, alpha)
+                if seek_modes:
                     seeking = mode_seeking_loss(fake[:half].float(), twins.float(), z_g[:half], z_twin)
                     g_total = g_total + cfg.mode_seeking_weight * seeking
+                if vary_unsaid:
+                    targets, unsaid = self.unsaid.for_captions(mentioned[:half])
+                    agreeing = excess_agreement_loss({k: v[:half] for k, v in readings.items()}, self.reader(twins),
+                                                     self.unsaid.names, targets, unsaid)
+                    g_total = g_total + cfg.unsaid_diversity_weight * agreeing
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -593,6 +606,8 @@ class Trainer:
             values["reader_loss"] = misread.item()
         if seek_modes:
             values["mode_seeking"] = seeking.item()
+        if vary_unsaid:
+            values["unsaid_agreement"] = agreeing.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:

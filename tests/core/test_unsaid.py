@@ -1,0 +1,78 @@
+"""The unsaid-attribute diversity term: its targets from real labels, its loss, and the trainer's use."""
+
+import json
+import math
+
+import pytest
+import torch
+
+from core.training import unsaid as unsaid_module
+from core.training.trainer import Trainer
+from core.training.unsaid import UnsaidTargets, excess_agreement_loss
+from tests.conftest import make_toy_dataset, tiny_config
+
+TABLE = {"facial_hair": ("beard", "none"), "gender": ("man", "woman"), "hair": ("black", "red")}
+
+
+def _faces() -> list[dict[str, str]]:
+    """20 men, half bearded, half red-haired; 20 women, none bearded, three in four black-haired."""
+    men = [{"gender": "man", "facial_hair": "beard" if i % 2 else "none", "hair": "red" if i < 10 else "black"}
+           for i in range(20)]
+    women = [{"gender": "woman", "facial_hair": "none", "hair": "red" if i < 5 else "black"} for i in range(20)]
+    return men + women
+
+
+def test_targets_are_real_faces_agreement_given_what_the_caption_states():
+    targets, unsaid = UnsaidTargets(TABLE, _faces()).for_captions([{"gender": "woman"}, {}, {"gender": "man"}])
+    assert targets.shape == unsaid.shape == (3, 3)
+    # A woman: real women never have a beard (agreement 1: nothing to vary); hair 3:1.
+    assert unsaid[0].tolist() == [True, False, True]
+    assert targets[0].tolist() == pytest.approx([1.0, 1.0, 0.75 ** 2 + 0.25 ** 2])
+    # No caption: every attribute unsaid, marginal frequencies (beards 10 of 40; hair 15 red of 40).
+    assert unsaid[1].tolist() == [True, True, True]
+    assert targets[1].tolist() == pytest.approx([0.25 ** 2 + 0.75 ** 2, 0.5, (15 / 40) ** 2 + (25 / 40) ** 2])
+    assert targets[2].tolist() == pytest.approx([0.5, 1.0, 0.5])
+
+
+def test_a_description_too_few_real_faces_share_asks_for_nothing(monkeypatch):
+    monkeypatch.setattr(unsaid_module, "MIN_MATCHES", 11)
+    targets, unsaid = UnsaidTargets(TABLE, _faces()).for_captions(
+        [{"gender": "woman", "hair": "red"}, {"gender": "martian"}, {"gender": "man", "hair": "red"}])
+    assert not unsaid[:2].any() and torch.equal(targets[:2], torch.ones(2, 3))  # 5 red-haired women; no martians
+    assert unsaid[2].tolist() == [False, False, False]  # 10 red-haired men, still under 11
+
+
+def test_only_agreement_beyond_the_real_faces_costs_and_it_pushes_the_twins_apart():
+    names = ["gender", "hair"]
+    sure = torch.tensor([[8.0, -8.0]])
+    logits = {"gender": sure.clone().requires_grad_(), "hair": sure.clone().requires_grad_()}
+    twins_same = {"gender": sure.clone(), "hair": sure.clone()}
+    twins_other = {"gender": -sure, "hair": -sure}
+    targets = torch.tensor([[0.5, 0.9]])
+    only_gender = torch.tensor([[True, False]])
+    loss = excess_agreement_loss(logits, twins_same, names, targets, only_gender)
+    assert loss.item() == pytest.approx(0.5, abs=1e-3)  # agreement ≈ 1, allowed 0.5; hair is said
+    loss.backward()
+    assert logits["gender"].grad.abs().sum() > 0 and logits["hair"].grad.abs().sum() == 0
+    assert excess_agreement_loss(logits, twins_other, names, targets, only_gender).item() == pytest.approx(0, abs=1e-6)
+    nothing = excess_agreement_loss(logits, twins_same, names, targets, torch.zeros(1, 2, dtype=torch.bool))
+    assert nothing.item() == 0.0
+
+
+def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_path):
+    def logged(run: str) -> list[dict]:
+        return [json.loads(line) for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]
+
+    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
+    Trainer(tmp_path / "plain", tiny_config(stage_images=16, batch=8, **reader), make_toy_dataset(32)).train()
+    assert all("unsaid_agreement" not in line for line in logged("plain"))
+    trainer = Trainer(tmp_path / "varied", tiny_config(stage_images=16, batch=8, unsaid_diversity_weight=1.0,
+                                                       **reader), make_toy_dataset(32))
+    trainer.train()
+    values = [line["unsaid_agreement"] for line in logged("varied") if "unsaid_agreement" in line]
+    assert values and all(math.isfinite(v) and 0 <= v <= 1 for v in values)
+    assert trainer.unsaid.names == list(trainer.reader.table)
+    with pytest.raises(ValueError, match="unsaid_diversity_weight needs the attribute reader"):
+        tiny_config(unsaid_diversity_weight=1.0)
+    with pytest.raises(ValueError, match="unsaid_diversity_weight must be 0 or more, got -1"):
+        tiny_config(unsaid_diversity_weight=-1.0, **reader)
