@@ -1,8 +1,14 @@
-"""Live training curves with pyqtgraph: D and G losses, gradient penalty, KL and drift.
+"""Live training curves with pyqtgraph: D and G losses, gradient penalty, KL and drift, plus the
+guidance terms a run uses (attribute reader, mode seeking, unsaid agreement) once it logs them.
 
 Like TensorBoard, each series is drawn faintly as logged and boldly smoothed. The log scale
 plots magnitudes (the WGAN losses are signed). Points arrive in batches from the run follower;
 the curves are redrawn at most a few times per second however fast they arrive.
+
+The legend is a grid of check boxes above the plot rather than pyqtgraph's legend inside it: with
+eight entries that legend covered the curves and clipped its first column in a narrow monitor.
+Drift starts unchecked: it is logged before its 0.001 weight and, at 50–200, would flatten every
+other curve against zero (the y axis fits the checked curves only).
 """
 
 from __future__ import annotations
@@ -14,19 +20,32 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from t2f_desktop.progress import ema_smooth
 
-#: Metric key, legend name, colour (plots are the one place colours are fixed: they must be told apart).
+#: Metric key, legend name, colour, tooltip (plots are the one place colours are fixed: they must
+#: be told apart).
 SERIES = (
-    ("d_loss", "D loss", "#1f77b4"),
-    ("g_loss", "G loss", "#ff7f0e"),
-    ("gp", "Gradient penalty", "#2ca02c"),
-    ("kl", "KL", "#d62728"),
-    ("drift", "Drift", "#9467bd"),
+    ("d_loss", "D loss", "#1f77b4", "The critic's loss: Wasserstein estimate plus the matching term"),
+    ("g_loss", "G loss", "#ff7f0e", "The generator's adversarial loss (minus the critic's score of its faces)"),
+    ("gp", "Gradient penalty", "#2ca02c", "WGAN-GP: how far the critic's gradient norm is from 1"),
+    ("kl", "KL", "#d62728", "Conditioning augmentation's KL divergence from a unit Gaussian"),
+    ("drift", "Drift", "#9467bd", "E[D(real)²] before its 0.001 weight; large, so unchecked at first"),
 )
+#: Terms only some runs log (each is off in plain T2F): a curve and legend entry appear with the
+#: first record that carries the key, so a run without them shows no empty entries.
+OPTIONAL_SERIES = (
+    ("reader_loss", "Attribute reader", "#8c564b",
+     "Cross-entropy of the attribute reader on what each caption states (lower: more faithful faces)"),
+    ("mode_seeking", "Mode seeking", "#e377c2",
+     "MSGAN's term: 1 / (image change per noise change) between two seeds of a caption"),
+    ("unsaid_agreement", "Unsaid agreement", "#17becf",
+     "How much more two seeds agree on what a caption leaves unsaid than real faces do"),
+)
+HIDDEN_AT_FIRST = {"drift"}
+LEGEND_COLUMNS = 3
 REDRAW_MS = 250
 
 
@@ -36,8 +55,7 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.x: list[float] = []
-        self.values: dict[str, list[float]] = {key: [] for key, _, _ in SERIES}
-        self._dirty = False
+        self.values: dict[str, list[float]] = {}
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self.redraw)
 
@@ -51,15 +69,14 @@ class LossPlot(QWidget):
         item.setLabel("left", "value")
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-8, 8), colCount=3)
+        self.legend = QGridLayout()
+        self.legend.setContentsMargins(4, 0, 4, 0)
+        self.legend.setHorizontalSpacing(12)
+        self.legend.setVerticalSpacing(0)
+        self.shown: dict[str, QCheckBox] = {}
         self.raw: dict[str, pg.PlotDataItem] = {}
         self.smooth: dict[str, pg.PlotDataItem] = {}
-        for key, name, color in SERIES:
-            faint = QColor(color)
-            faint.setAlpha(70)
-            self.raw[key] = item.plot([], [], pen=pg.mkPen(faint, width=1))
-            self.smooth[key] = item.plot([], [], pen=pg.mkPen(color, width=2), name=name)
-            self.smooth[key].visibleChanged.connect(lambda key=key: self._follow_visibility(key))
+        layout.addLayout(self.legend)
         layout.addWidget(self.plot, 1)
 
         controls = QHBoxLayout()
@@ -79,10 +96,39 @@ class LossPlot(QWidget):
         controls.addWidget(self.log_scale)
         controls.addStretch(1)
         layout.addLayout(controls)
-        self.plot.setToolTip("Click a legend entry to hide or show its curve; drag to pan, wheel to zoom,\n"
-                             "right-click for more (the A button restores the automatic range)")
+        for series in SERIES:  # after the smoothing slider: a curve's faint line depends on it
+            self._add_series(*series)
+        self.plot.setToolTip("Drag to pan, wheel to zoom, right-click for more (the A button restores the\n"
+                             "automatic range); the boxes above choose the curves")
         self.setMinimumWidth(280)
         self.apply_palette()
+
+    def _add_series(self, key: str, name: str, color: str, tooltip: str) -> None:
+        """A faint as-logged line, a bold smoothed one and a check box for ``key``; a series added
+        after points arrived starts with gaps for them."""
+        faint = QColor(color)
+        faint.setAlpha(70)
+        item = self.plot.getPlotItem()
+        self.values[key] = [math.nan] * len(self.x)
+        self.raw[key] = item.plot([], [], pen=pg.mkPen(faint, width=1))
+        self.smooth[key] = item.plot([], [], pen=pg.mkPen(color, width=2))
+        swatch = QPixmap(12, 12)
+        swatch.fill(QColor(color))
+        box = QCheckBox(name, self)
+        box.setIcon(QIcon(swatch))
+        box.setToolTip(tooltip)
+        box.setChecked(key not in HIDDEN_AT_FIRST)
+        box.toggled.connect(lambda _on, key=key: self._show_series(key))
+        index = len(self.shown)
+        self.legend.addWidget(box, index // LEGEND_COLUMNS, index % LEGEND_COLUMNS)
+        self.shown[key] = box
+        self._show_series(key)
+
+    def _show_series(self, key: str) -> None:
+        """A series' curves follow its check box (its faint line only while smoothing is on)."""
+        on = self.shown[key].isChecked()
+        self.smooth[key].setVisible(on)
+        self.raw[key].setVisible(on and self.smoothing_weight() > 0)
 
     # ---- data -----------------------------------------------------------------------------------
     def add_records(self, records: Iterable[dict[str, Any]]) -> None:
@@ -91,6 +137,9 @@ class LossPlot(QWidget):
         for record in records:
             if "images_seen" not in record:
                 continue
+            for series in OPTIONAL_SERIES:
+                if series[0] not in self.values and isinstance(record.get(series[0]), (int, float)):
+                    self._add_series(*series)
             self.x.append(float(record["images_seen"]))
             for key in self.values:
                 value = record.get(key)
@@ -99,15 +148,24 @@ class LossPlot(QWidget):
         if added and not self._redraw.isActive():
             self._redraw.start()
 
-    def _follow_visibility(self, key: str) -> None:
-        """Hiding a curve from the legend hides its faint raw line too."""
-        self.raw[key].setVisible(self.smooth[key].isVisible() and self.smoothing_weight() > 0)
-
     def clear(self) -> None:
+        """Forget every point; the optional curves go too, so the next run shows only its own terms."""
         self.x.clear()
+        always = {series[0] for series in SERIES}
+        for key in [k for k in self.values if k not in always]:
+            for line in (self.raw.pop(key), self.smooth.pop(key)):
+                self.plot.getPlotItem().removeItem(line)
+            box = self.shown.pop(key)
+            self.legend.removeWidget(box)
+            box.deleteLater()
+            del self.values[key]
         for values in self.values.values():
             values.clear()
         self.redraw()
+
+    def series_names(self) -> list[str]:
+        """The legend's entries, in order."""
+        return [box.text() for box in self.shown.values()]
 
     def point_count(self) -> int:
         return len(self.x)
@@ -120,7 +178,7 @@ class LossPlot(QWidget):
         x = np.asarray(self.x, dtype=np.float64)
         log = self.log_scale.isChecked()
         weight = self.smoothing_weight()
-        for key, _, _ in SERIES:
+        for key in self.values:
             y = np.asarray(self.values[key], dtype=np.float64)
             if log:
                 y = np.abs(y)
@@ -129,7 +187,7 @@ class LossPlot(QWidget):
             xs, ys = x[keep], y[keep]
             self.raw[key].setData(xs, ys)
             self.smooth[key].setData(xs, ema_smooth(ys, weight) if weight > 0 else ys)
-            self.raw[key].setVisible(weight > 0 and self.smooth[key].isVisible())
+            self._show_series(key)
 
     # ---- controls -------------------------------------------------------------------------------
     def _on_smoothing(self, value: int) -> None:
@@ -151,7 +209,6 @@ class LossPlot(QWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(text))
             axis.setTextPen(pg.mkPen(text))
-        self.legend.setLabelTextColor(text)
 
     def changeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt naming
         super().changeEvent(event)
