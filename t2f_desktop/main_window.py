@@ -311,7 +311,9 @@ class MainWindow(QMainWindow):
                 f"<tr><td>Python</td><td>{platform.python_version()}</td></tr>"
                 f"<tr><td>Drawing on</td><td>{drawing_on}</td></tr>"
                 f"<tr><td>Devices here</td><td>{', '.join(device_choices()[1:])}</td></tr>"
-                "</table>")
+                "</table>"
+                "<p>Words a model never saw are read through WordNet 3.0 (© 2006 Princeton University; "
+                "licence in resources/lexicon/LICENSE-WordNet-3.0).</p>")
 
     def show_about(self) -> None:
         dialogs.about(self, "About T2F Desktop", self.about_html())

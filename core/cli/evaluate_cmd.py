@@ -61,7 +61,9 @@ def format_summary(report: dict) -> str:
             if key in report and name in report[key]["per_attribute"]:
                 extra.append(f"{label} {report[key]['per_attribute'][name]:.3f}")
         lines.append(f"  {name:<12} {value:.3f}   " + "  ".join(extra))
-    for key, label in (("paraphrase", "paraphrase split"), ("ceiling_real_faces", "ceiling (real faces)"),
+    for key, label in (("paraphrase", "paraphrase split"),
+                       ("paraphrase_as_written", "paraphrase split, words as written (no WordNet reading)"),
+                       ("ceiling_real_faces", "ceiling (real faces)"),
                        ("floor_shuffled_captions", "floor (shuffled captions)")):
         if key in report:
             lines.append(f"{label}: {report[key]['mean']:.3f}")

@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model, args.device)
     if model.tokenizer.is_empty(args.text):
         print("note: empty description — drawing from the learned 'no description' embedding", file=sys.stderr)
+    elif reading := model.read(args.text).describe():
+        print(f"note: {reading}", file=sys.stderr)
     seeds = list(range(args.seed, args.seed + args.n))
     images = model.generate(args.text, seeds, truncation=args.truncation, text_variation=args.text_variation)
     picture = images[0] if args.n == 1 else grid_array(images)

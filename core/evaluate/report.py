@@ -162,5 +162,9 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         progress("paraphrase split")
         para_images = generate_faces(model, [c.text for c in para], seeds)
         report["paraphrase"] = score_faithfulness(judge.predict(para_images), para, seeds).to_dict()
+        if model.known_words is not None:  # what the word reader (core.text.lexicon) adds
+            with model.words_as_written():
+                literal = generate_faces(model, [c.text for c in para], seeds)
+            report["paraphrase_as_written"] = score_faithfulness(judge.predict(literal), para, seeds).to_dict()
     report["_images"] = {"generated": generated, "captions": captions}
     return report

@@ -1,14 +1,20 @@
 """The T2F inference bundle: tokenizer + text encoder + conditioning augmentation + generator.
 
-A model is a folder ``config.json`` + ``model.safetensors`` + ``tokenizer.model``; ``T2F.load``
-reads it and ``generate`` turns texts and seeds into uint8 images. The same text, seed and model
-always give the same bytes: the noise comes from a CPU generator seeded per image.
+A model is a folder ``config.json`` + ``model.safetensors`` + ``tokenizer.model``, and
+``known_words.txt`` (the words of its training captions) when it was exported by this version;
+``T2F.load`` reads it and ``generate`` turns texts and seeds into uint8 images. The same text, seed
+and model always give the same bytes: the noise comes from a CPU generator seeded per image.
+
+With known words, a description is read through :class:`core.text.lexicon.WordReader` first, so a
+word the model never saw is read as a known word WordNet links it to ("azure" as "blue");
+:meth:`T2F.read` says what was replaced and what stays unknown.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +29,12 @@ from core.io import ModelFileError, atomic_write_text, load_tensors, read_json, 
 from core.model.conditioning import ConditioningAugmentation
 from core.model.generator import Generator
 from core.text.encoder import TextEncoder
+from core.text.lexicon import Reading, WordReader
 from core.text.tokenizer import Tokenizer
 
 MODEL_FORMAT = "t2f-desktop-model"
 MODEL_FORMAT_VERSION = 1
+KNOWN_WORDS_FILE = "known_words.txt"
 MAX_SEED = 2**32 - 1
 
 
@@ -80,11 +88,38 @@ class T2F(nn.Module):
                                    config.text_summary)
         self.ca = ConditioningAugmentation(config.text_hidden, config.ca_dim)
         self.generator = Generator(config)
+        self._word_reader: WordReader | None = None
+        self._words_as_written = False
 
     # ---- text -------------------------------------------------------------------------------
+    @property
+    def known_words(self) -> frozenset[str] | None:
+        """The words of the training captions; None for a model exported without them."""
+        return None if self._word_reader is None else self._word_reader.known
+
+    @known_words.setter
+    def known_words(self, words: frozenset[str] | None) -> None:
+        self._word_reader = None if words is None else WordReader(frozenset(words))
+
+    def read(self, text: str) -> Reading:
+        """``text`` as the text encoder will see it (unchanged when the known words are not known)."""
+        if self._word_reader is None or self._words_as_written:
+            return Reading(text)
+        return self._word_reader.read(text)
+
+    @contextmanager
+    def words_as_written(self) -> Iterator[None]:
+        """Within the block, descriptions reach the text encoder as written (for measuring what the
+        word reader adds: ``t2f evaluate`` reports the paraphrase split both ways)."""
+        self._words_as_written = True
+        try:
+            yield
+        finally:
+            self._words_as_written = False
+
     def encode_text(self, texts: Sequence[str]) -> torch.Tensor:
-        """Text summaries ``B×text_hidden`` on this model's device."""
-        ids, lengths = self.tokenizer.batch(list(texts))
+        """Text summaries ``B×text_hidden`` on this model's device, of the texts as :meth:`read` reads them."""
+        ids, lengths = self.tokenizer.batch([self.read(text).text for text in texts])
         device = self.device
         return self.text_encoder(ids.to(device), lengths.to(device))
 
@@ -139,7 +174,8 @@ class T2F(nn.Module):
 
     # ---- files ------------------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write ``config.json``, ``model.safetensors`` and ``tokenizer.model`` (each atomically)."""
+        """Write ``config.json``, ``model.safetensors``, ``tokenizer.model`` and, when known,
+        ``known_words.txt`` (each atomically)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.tokenizer.save(folder / "tokenizer.model")
@@ -153,6 +189,8 @@ class T2F(nn.Module):
             "max_tokens": self.tokenizer.max_tokens,
         }
         atomic_write_text(folder / "config.json", json.dumps(config, indent=2) + "\n")
+        if self.known_words is not None:
+            atomic_write_text(folder / KNOWN_WORDS_FILE, "".join(f"{w}\n" for w in sorted(self.known_words)))
 
     @classmethod
     def load(cls, path: str | Path, device: str | torch.device = "auto") -> T2F:
@@ -175,6 +213,9 @@ class T2F(nn.Module):
         model = cls(config, tokenizer, info)
         tensors, _ = load_tensors(folder / "model.safetensors")
         load_state_strict(model, tensors, folder / "model.safetensors")
+        words = folder / KNOWN_WORDS_FILE
+        if words.is_file():
+            model.known_words = frozenset(words.read_text(encoding="utf-8").split())
         return model.to(resolve_device(device)).eval()
 
     def parameter_count(self) -> int:

@@ -33,6 +33,7 @@ from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
 from core.model.classifier import AttributeClassifier
 from core.model.t2f import T2F, ModelInfo, load_state_strict
+from core.text.lexicon import caption_words
 from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
@@ -206,6 +207,7 @@ class Trainer:
         cfg = self.config
         torch.manual_seed(cfg.train.seed)
         self.model = T2F(cfg.model, self.tokenizer).to(self.device)
+        self.model.known_words = caption_words(self.dataset.all_captions())  # exported with the model
         self.discriminator = Discriminator(cfg.model).to(self.device)
         if self.context.enabled:
             ddp.broadcast_parameters(self.model)

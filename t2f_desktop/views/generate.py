@@ -401,17 +401,22 @@ class GenerateView(QWidget):
         self._on_setting_changed()
 
     def _update_note(self) -> None:
-        """Say what an empty or over-long description does."""
+        """Say what an empty or over-long description does, and which words the model reads as
+        others or does not know (core.text.lexicon)."""
         text = self.prompt.text()
         model = self.session.model
         empty = model.tokenizer.is_empty(text) if model is not None else not text.strip()
+        lines = []
         if empty:
-            self.note.setText(NO_DESCRIPTION_NOTE)
-        elif model is not None and len(text) > 200 and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens:
-            self.note.setText(f"Long description: the model reads its first {model.tokenizer.max_tokens} tokens.")
-        else:
-            self.note.setText("")
-        self.note.setVisible(bool(self.note.text()))
+            lines.append(NO_DESCRIPTION_NOTE)
+        elif model is not None:
+            reading = model.read(text).describe()
+            if reading:
+                lines.append(reading[0].upper() + reading[1:] + ".")
+            if len(text) > 200 and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens:
+                lines.append(f"Long description: the model reads its first {model.tokenizer.max_tokens} tokens.")
+        self.note.setText("\n".join(lines))
+        self.note.setVisible(bool(lines))
 
     # ---- history --------------------------------------------------------------------------------
     def _refresh_history(self) -> None:

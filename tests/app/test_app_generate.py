@@ -95,8 +95,19 @@ def test_empty_description_says_what_it_does(window, qtbot, idle):
     assert view.note.text() == NO_DESCRIPTION_NOTE and view.note.isVisibleTo(view)
     result = generate(view, qtbot, idle, window)
     assert result.images.shape[1:] == (16, 16, 3)
-    view.prompt.set_text("a face")
+    view.prompt.set_text("a person with red hair")
     assert not view.note.isVisibleTo(view)
+
+
+def test_words_the_model_never_saw_are_read_as_known_ones_and_the_note_says_so(window, qtbot, idle):
+    view = window.generate_view
+    generate(view, qtbot, idle, window)  # the tiny model knows only its demo captions' 20 words
+    view.prompt.set_text("a smiling woman with crimson hair and zorbly eyes")
+    assert view.note.isVisibleTo(view)
+    assert view.note.text() == "Read “woman” as “person”, “crimson” as “red”; unknown to this model: “zorbly”."
+    model = window.session.model
+    same = model.generate("a smiling person with red hair and zorbly eyes", 3)
+    assert (model.generate("a smiling woman with crimson hair and zorbly eyes", 3) == same).all()
 
 
 def test_long_emoji_and_non_latin_text(window, qtbot, idle):

@@ -23,6 +23,13 @@ def test_generate_empty_text_says_so(tiny_run, tmp_path, capsys):
     assert "no description" in capsys.readouterr().err
 
 
+def test_generate_says_which_words_it_read_as_others(tiny_run, tmp_path, capsys):
+    assert main(["generate", "a crimson square", "-o", str(tmp_path / "f.png"), "--model", str(tiny_run)]) == 0
+    assert "note: read “crimson” as “red”" in capsys.readouterr().err
+    assert main(["generate", "a red square", "-o", str(tmp_path / "f.png"), "--model", str(tiny_run)]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_interpolate_writes_a_gif(tiny_run, tmp_path):
     out = tmp_path / "a.gif"
     assert main(["interpolate", "--from", "a red square", "--to", "a green stripe", "--frames", "9",

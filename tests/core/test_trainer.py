@@ -12,6 +12,7 @@ import torch
 from core.config import RunConfig
 from core.devices import cpu_has_native_bf16
 from core.model.t2f import T2F
+from core.text.lexicon import caption_words
 from core.training.events import CheckpointSaved, MatchingWarmup, StepMetrics, TrainingFinished, TrainingWarning
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config
@@ -32,6 +33,9 @@ def test_tiny_run_writes_the_run_folder_contract(tiny_run):
     assert len(list((tiny_run / "checkpoints").iterdir())) <= config.train.keep_checkpoints
     model = T2F.load(tiny_run)
     assert model.info.resolution == 16 and model.info.images_seen >= config.train.total_images
+    # The exported model knows its training captions' words (what the word reader reads others as).
+    assert model.known_words == caption_words(make_toy_dataset().all_captions())
+    assert (tiny_run / "model" / "known_words.txt").read_text().split() == sorted(model.known_words)
 
 
 def _states(trainer):

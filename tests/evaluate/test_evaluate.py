@@ -105,6 +105,9 @@ def test_pipeline_numbers_are_sane(face_model, judge):
     assert 0 <= fixed["generated"] <= 1 and 0 <= fixed["real_same_attributes"] < 0.5  # real faces vary
     assert set(report["paraphrase"]["per_attribute"]) <= set(report["faithfulness"]["per_attribute"]) | set(
         report["paraphrase"]["per_attribute"])
+    # The model knows its captions' words, so the paraphrase split is also scored with words as written.
+    assert face_model.known_words and "woman" in face_model.known_words
+    assert set(report["paraphrase_as_written"]["per_attribute"]) == set(report["paraphrase"]["per_attribute"])
 
 
 def test_cli_evaluate_with_custom_captions_json_and_report(face_model, tmp_path, capsys):
