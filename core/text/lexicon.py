@@ -173,7 +173,10 @@ class WordReader:
                 return None
             forms = lexicon.base_forms(lower)
             known_form = next((f for f in forms if f in self.known), None)
-            self._memo[lower] = known_form or next((w for w in lexicon.related(lower) if w in self.known), None)
+            reading = known_form or next((w for w in lexicon.related(lower) if w in self.known), None)
+            if reading is None and "-" in lower:  # an English compound's head is its last part:
+                reading = self.substitute(lower.rsplit("-", 1)[1])  # "close-cropped" is cropped
+            self._memo[lower] = reading
         return self._memo[lower]
 
     def read(self, text: str) -> Reading:

@@ -81,6 +81,10 @@ def test_the_reader_replaces_unknown_words_by_known_ones_and_reports_the_rest(le
     assert reading.describe() == ("read “Azure” as “blue”, “fedoras” as “hat”, “gray” as “grey”; "
                                   "unknown to this model: “two”, “zorbly”, “hair”")
     assert reader.read("a blue hat") == Reading("a blue hat")
+    # An unreadable compound is read by its head, its last part; a readable one as a whole.
+    assert reader.read("a sea-azure hat").replaced == (("sea-azure", "blue"),)
+    assert reader.read("a sky-blue hat").replaced == (("sky-blue", "blue"),)
+    assert reader.read("a zorbly-hat").unknown == () and reader.read("a hat-zorbly").unknown == ("hat-zorbly",)
     assert Reading("a blue hat").describe() == ""
 
 
