@@ -97,6 +97,7 @@ class InterpolateView(QWidget):
         self.endpoint_b = EndpointEditor("B", self.history, page)
         for editor in (self.endpoint_a, self.endpoint_b):
             editor.changed.connect(self._schedule)
+            editor.changed.connect(lambda editor=editor: self._show_reading(editor))
             ends.addWidget(editor, 1)
         layout.addLayout(ends)
 
@@ -460,7 +461,14 @@ class InterpolateView(QWidget):
             self.status_message.emit("Image copied")
 
     # ---- model ----------------------------------------------------------------------------------
+    def _show_reading(self, editor: EndpointEditor) -> None:
+        """Which of an endpoint's words the model reads as others or does not know (core.text.lexicon)."""
+        model = self.session.model
+        editor.show_reading(model.read(editor.text()).describe() if model is not None else "")
+
     def _on_model_changed(self, model: object) -> None:
+        for editor in (self.endpoint_a, self.endpoint_b):
+            self._show_reading(editor)
         self.pages.setCurrentWidget(self.main_page if model is not None else self.empty)
         self.set_playing(False)
         self.compute_button.setEnabled(model is not None)

@@ -44,6 +44,15 @@ class EndpointEditor(QGroupBox):
         self.preview.setFixedSize(76, 76)
         self.preview.setToolTip(f"The face at endpoint {name}")
         layout.addWidget(self.preview)
+        self.name = name
+
+    def show_reading(self, reading: str) -> None:
+        """Say how the model reads the description (``Reading.describe()``; empty: as written) in
+        the tooltips, and mark the title while some words were replaced or are unknown."""
+        extra = f"\n{reading[0].upper()}{reading[1:]}." if reading else ""
+        self.prompt.setToolTip(f"Description at endpoint {self.name} (empty: the no-description embedding){extra}")
+        self.preview.setToolTip(f"The face at endpoint {self.name}{extra}")
+        self.setTitle(f"Endpoint {self.name}" + (" — some words unknown or read as others (hover)" if reading else ""))
 
     def text(self) -> str:
         return self.prompt.text()

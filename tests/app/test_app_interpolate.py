@@ -127,3 +127,13 @@ def test_mp4_button_says_what_it_needs():
     from t2f_desktop import export
 
     assert export.mp4_available() in (True, False)
+
+
+def test_an_endpoint_says_which_words_the_model_reads_as_others(window, qtbot, idle):
+    view = window.interpolate_view
+    view.set_endpoint("A", HistoryEntry("a woman with crimson hair", 5))
+    assert view.endpoint_a.title() == "Endpoint A — some words unknown or read as others (hover)"
+    assert view.endpoint_a.preview.toolTip() == ("The face at endpoint A\n"
+                                                 "Read “woman” as “person”, “crimson” as “red”.")
+    view.set_endpoint("A", HistoryEntry("a person with red hair", 5))
+    assert view.endpoint_a.title() == "Endpoint A" and view.endpoint_a.preview.toolTip() == "The face at endpoint A"
