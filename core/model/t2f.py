@@ -215,7 +215,10 @@ class T2F(nn.Module):
         load_state_strict(model, tensors, folder / "model.safetensors")
         words = folder / KNOWN_WORDS_FILE
         if words.is_file():
-            model.known_words = frozenset(words.read_text(encoding="utf-8").split())
+            try:
+                model.known_words = frozenset(words.read_text(encoding="utf-8").split())
+            except UnicodeDecodeError:
+                raise ModelFileError(words, "is not UTF-8 text (one known word per line)") from None
         return model.to(resolve_device(device)).eval()
 
     def parameter_count(self) -> int:

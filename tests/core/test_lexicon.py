@@ -117,6 +117,9 @@ def test_a_model_reads_with_its_known_words_and_keeps_them_in_its_folder(tiny_mo
     model.save(tmp_path / "m")
     assert (tmp_path / "m" / "known_words.txt").read_text() == "a\nblue\ngrey\nhat\nsquare\n"
     assert T2F.load(tmp_path / "m", device="cpu").known_words == model.known_words
+    (tmp_path / "m" / "known_words.txt").write_bytes(b"blue\n\xff\xfe\n")
+    with pytest.raises(ModelFileError, match="known_words.txt: is not UTF-8 text"):
+        T2F.load(tmp_path / "m", device="cpu")
     model.known_words = None
     model.save(tmp_path / "plain")
     assert not (tmp_path / "plain" / "known_words.txt").exists()
