@@ -42,7 +42,8 @@ OPTIONAL_SERIES = (
     ("mode_seeking", "Mode seeking", "#e377c2",
      "MSGAN's term: 1 / (image change per noise change) between two seeds of a caption"),
     ("unsaid_agreement", "Unsaid agreement", "#17becf",
-     "How much more two seeds agree on what a caption leaves unsaid than real faces do"),
+     "How much more two seeds agree on what a caption leaves unsaid than real faces do, plus how unsure "
+     "the attribute reader is of those attributes"),
 )
 HIDDEN_AT_FIRST = {"drift"}
 LEGEND_COLUMNS = 3

@@ -44,7 +44,7 @@ def test_a_description_too_few_real_faces_share_asks_for_nothing(monkeypatch):
 
 def test_only_agreement_beyond_the_real_faces_costs_and_it_pushes_the_twins_apart():
     names = ["gender", "hair"]
-    sure = torch.tensor([[8.0, -8.0]])
+    sure = torch.tensor([[12.0, -12.0]])
     logits = {"gender": sure.clone().requires_grad_(), "hair": sure.clone().requires_grad_()}
     twins_same = {"gender": sure.clone(), "hair": sure.clone()}
     twins_other = {"gender": -sure, "hair": -sure}
@@ -54,9 +54,19 @@ def test_only_agreement_beyond_the_real_faces_costs_and_it_pushes_the_twins_apar
     assert loss.item() == pytest.approx(0.5, abs=1e-3)  # agreement ≈ 1, allowed 0.5; hair is said
     loss.backward()
     assert logits["gender"].grad.abs().sum() > 0 and logits["hair"].grad.abs().sum() == 0
-    assert excess_agreement_loss(logits, twins_other, names, targets, only_gender).item() == pytest.approx(0, abs=1e-6)
+    assert excess_agreement_loss(logits, twins_other, names, targets, only_gender).item() == pytest.approx(0, abs=1e-3)
     nothing = excess_agreement_loss(logits, twins_same, names, targets, torch.zeros(1, 2, dtype=torch.bool))
     assert nothing.item() == 0.0
+
+
+def test_a_blend_the_reader_is_unsure_of_costs_more_than_a_clearly_drawn_difference():
+    names = ["hair"]
+    sure, unsure = torch.tensor([[12.0, -12.0]]), torch.zeros(1, 2)
+    targets, unsaid = torch.tensor([[0.5]]), torch.tensor([[True]])
+    # Two 50/50 blends agree only 0.5 (no excess) but are maximally unsure: cost 1.
+    assert excess_agreement_loss({"hair": unsure}, {"hair": unsure}, names, targets, unsaid).item() == \
+        pytest.approx(1.0, abs=1e-6)
+    assert excess_agreement_loss({"hair": sure}, {"hair": -sure}, names, targets, unsaid).item() < 1e-3
 
 
 def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_path):
