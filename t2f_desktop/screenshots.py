@@ -147,7 +147,8 @@ def render_all(out_dir: Path, model: Path | None = None, train_seconds: float = 
     window.tabs.setCurrentWidget(interpolate)
     history = window.history.entries
     interpolate.set_endpoint("A", history[-1])
-    interpolate.set_endpoint("B", history[0])
+    # B's seed differs from A's, so the four-corner grid's rows show the noise moving too.
+    interpolate.set_endpoint("B", dataclasses.replace(history[0], seed=history[0].seed + 3))
     interpolate.frame_count.setValue(48)
     interpolate.compute()
     wait_until(lambda: not window.runner.busy and interpolate.result is not None, 60)
