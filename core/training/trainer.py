@@ -583,9 +583,9 @@ class Trainer:
                     g_total = g_total + cfg.mode_seeking_weight * seeking
                 if vary_unsaid:
                     targets, unsaid = self.unsaid.for_captions(mentioned[:half])
-                    agreeing = excess_agreement_loss({k: v[:half] for k, v in readings.items()}, self.reader(twins),
+                    unsaid_cost = excess_agreement_loss({k: v[:half] for k, v in readings.items()}, self.reader(twins),
                                                      self.unsaid.names, targets, unsaid)
-                    g_total = g_total + cfg.unsaid_diversity_weight * agreeing
+                    g_total = g_total + cfg.unsaid_diversity_weight * unsaid_cost
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -609,7 +609,7 @@ class Trainer:
         if seek_modes:
             values["mode_seeking"] = seeking.item()
         if vary_unsaid:
-            values["unsaid_agreement"] = agreeing.item()
+            values["unsaid_diversity"] = unsaid_cost.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:

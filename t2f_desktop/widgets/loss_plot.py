@@ -41,7 +41,7 @@ OPTIONAL_SERIES = (
      "Cross-entropy of the attribute reader on what each caption states (lower: more faithful faces)"),
     ("mode_seeking", "Mode seeking", "#e377c2",
      "MSGAN's term: 1 / (image change per noise change) between two seeds of a caption"),
-    ("unsaid_agreement", "Unsaid agreement", "#17becf",
+    ("unsaid_diversity", "Unsaid diversity", "#17becf",
      "How much more two seeds agree on what a caption leaves unsaid than real faces do, plus how unsure "
      "the attribute reader is of those attributes"),
 )

@@ -110,18 +110,18 @@ def test_guidance_terms_get_curves_only_once_a_run_logs_them(qtbot):
     basic = ["D loss", "G loss", "Gradient penalty", "KL", "Drift"]
     plot.add_records([record(1), record(2)])
     assert plot.series_names() == basic
-    plot.add_records([dict(record(3), reader_loss=0.25, unsaid_agreement=0.16)])
-    assert plot.series_names() == basic + ["Attribute reader", "Unsaid agreement"]
+    plot.add_records([dict(record(3), reader_loss=0.25, unsaid_diversity=0.16)])
+    assert plot.series_names() == basic + ["Attribute reader", "Unsaid diversity"]
     plot.redraw()
     assert plot.smooth["reader_loss"].getData()[0].tolist() == [24.0]  # the two earlier points are gaps
     assert len(plot.values["reader_loss"]) == plot.point_count() == 3
     # Drift (logged before its 0.001 weight) starts hidden; every box shows and hides its curve.
     assert [k for k, box in plot.shown.items() if not box.isChecked()] == ["drift"]
-    assert not plot.smooth["drift"].isVisible() and plot.smooth["unsaid_agreement"].isVisible()
+    assert not plot.smooth["drift"].isVisible() and plot.smooth["unsaid_diversity"].isVisible()
     plot.shown["drift"].setChecked(True)
-    plot.shown["unsaid_agreement"].setChecked(False)
+    plot.shown["unsaid_diversity"].setChecked(False)
     assert plot.smooth["drift"].isVisible() and plot.raw["drift"].isVisible()
-    assert not plot.smooth["unsaid_agreement"].isVisible() and not plot.raw["unsaid_agreement"].isVisible()
+    assert not plot.smooth["unsaid_diversity"].isVisible() and not plot.raw["unsaid_diversity"].isVisible()
     plot.clear()  # the next run shows only its own terms
     assert plot.series_names() == basic and plot.point_count() == 0
     plot.add_records([record(1)])

@@ -75,12 +75,12 @@ def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_p
 
     reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
     Trainer(tmp_path / "plain", tiny_config(stage_images=16, batch=8, **reader), make_toy_dataset(32)).train()
-    assert all("unsaid_agreement" not in line for line in logged("plain"))
+    assert all("unsaid_diversity" not in line for line in logged("plain"))
     trainer = Trainer(tmp_path / "varied", tiny_config(stage_images=16, batch=8, unsaid_diversity_weight=1.0,
                                                        **reader), make_toy_dataset(32))
     trainer.train()
-    values = [line["unsaid_agreement"] for line in logged("varied") if "unsaid_agreement" in line]
-    assert values and all(math.isfinite(v) and 0 <= v <= 1 for v in values)
+    values = [line["unsaid_diversity"] for line in logged("varied") if "unsaid_diversity" in line]
+    assert values and all(math.isfinite(v) and 0 <= v <= 2 for v in values)  # excess agreement + doubt, each ≤ 1
     assert trainer.unsaid.names == list(trainer.reader.table)
     with pytest.raises(ValueError, match="unsaid_diversity_weight needs the attribute reader"):
         tiny_config(unsaid_diversity_weight=1.0)
