@@ -583,8 +583,8 @@ class Trainer:
                     g_total = g_total + cfg.mode_seeking_weight * seeking
                 if vary_unsaid:
                     targets, unsaid = self.unsaid.for_captions(mentioned[:half])
-                    unsaid_cost = excess_agreement_loss({k: v[:half] for k, v in readings.items()}, self.reader(twins),
-                                                     self.unsaid.names, targets, unsaid)
+                    unsaid_cost = excess_agreement_loss({k: v[:half] for k, v in readings.items()},
+                                                        self.reader(twins), self.unsaid.names, targets, unsaid)
                     g_total = g_total + cfg.unsaid_diversity_weight * unsaid_cost
             if not self._finite(g_total, "generator"):
                 return None
