@@ -234,6 +234,7 @@ class T2F(nn.Module):
             "dataset": self.info.dataset,
             "parameters": self.parameter_count(),
             "vocabulary": self.tokenizer.vocab_size,
+            "known_words": len(self.known_words) if self.known_words is not None else None,
             "device": str(self.device),
         }
 

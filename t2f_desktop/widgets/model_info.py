@@ -29,7 +29,9 @@ def model_facts(description: dict[str, Any], name: str, path: Path | None) -> di
         "step": f"{description.get('step', 0):,}",
         "dataset": description.get("dataset") or "—",
         "parameters": format_count(int(description.get("parameters", 0))),
-        "vocabulary": f"{description.get('vocabulary', 0):,} pieces",
+        "vocabulary": f"{description.get('vocabulary', 0):,} pieces" + (
+            f", {description['known_words']:,} known words (others read through WordNet)"
+            if description.get("known_words") else ""),
         "device": str(description.get("device", "—")),
     }
 

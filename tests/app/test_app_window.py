@@ -55,6 +55,8 @@ def test_model_panel_and_status_bar_describe_the_model(window):
     assert values["device"].text() == "cpu"
     assert int(values["images_seen"].text().replace(",", "")) > 0
     assert "drawn demo faces" in values["dataset"].text()
+    known = len(window.session.model.known_words)  # the demo captions' words
+    assert values["vocabulary"].text().endswith(f"pieces, {known} known words (others read through WordNet)")
     assert "cpu" in window.device_label.text()
     assert window.windowTitle().startswith("run")  # a run's model/ is named after its run
 

@@ -117,6 +117,7 @@ def test_a_model_reads_with_its_known_words_and_keeps_them_in_its_folder(tiny_mo
     model.save(tmp_path / "m")
     assert (tmp_path / "m" / "known_words.txt").read_text() == "a\nblue\ngrey\nhat\nsquare\n"
     assert T2F.load(tmp_path / "m", device="cpu").known_words == model.known_words
+    assert model.describe()["known_words"] == 5
     (tmp_path / "m" / "known_words.txt").write_bytes(b"blue\n\xff\xfe\n")
     with pytest.raises(ModelFileError, match="known_words.txt: is not UTF-8 text"):
         T2F.load(tmp_path / "m", device="cpu")
@@ -124,6 +125,7 @@ def test_a_model_reads_with_its_known_words_and_keeps_them_in_its_folder(tiny_mo
     model.save(tmp_path / "plain")
     assert not (tmp_path / "plain" / "known_words.txt").exists()
     assert T2F.load(tmp_path / "plain", device="cpu").read("an azure trilby") == Reading("an azure trilby")
+    assert model.describe()["known_words"] is None
 
 
 def test_the_bundled_model_reads_unseen_synonyms_with_the_shipped_lexicon():
