@@ -47,7 +47,7 @@ from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
 from core.training.schedule import Position, position, real_images_at, schedule_moves_back
-from core.training.unsaid import UnsaidTargets, excess_agreement_loss
+from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss
 
 Callback = Callable[[Event], None]
 
@@ -583,8 +583,8 @@ class Trainer:
                     g_total = g_total + cfg.mode_seeking_weight * seeking
                 if vary_unsaid:
                     targets, unsaid = self.unsaid.for_captions(mentioned[:half])
-                    unsaid_cost = excess_agreement_loss({k: v[:half] for k, v in readings.items()},
-                                                        self.reader(twins), self.unsaid.names, targets, unsaid)
+                    unsaid_cost = unsaid_diversity_loss({k: v[:half] for k, v in readings.items()},
+                                                          self.reader(twins), self.unsaid.names, targets, unsaid)
                     g_total = g_total + cfg.unsaid_diversity_weight * unsaid_cost
             if not self._finite(g_total, "generator"):
                 return None

@@ -84,7 +84,7 @@ class UnsaidTargets:
         return self._rows[key]
 
 
-def excess_agreement_loss(logits: Mapping[str, torch.Tensor], twin_logits: Mapping[str, torch.Tensor],
+def unsaid_diversity_loss(logits: Mapping[str, torch.Tensor], twin_logits: Mapping[str, torch.Tensor],
                           names: Sequence[str], targets: torch.Tensor, unsaid: torch.Tensor) -> torch.Tensor:
     """Mean over unsaid (twin pair, attribute) cells of max(0, Σₖ p₁ₖ p₂ₖ − target) plus the two
     readings' mean normalised entropy (see the module docstring).

@@ -8,7 +8,7 @@ import torch
 
 from core.training import unsaid as unsaid_module
 from core.training.trainer import Trainer
-from core.training.unsaid import UnsaidTargets, excess_agreement_loss
+from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss
 from tests.conftest import make_toy_dataset, tiny_config
 
 TABLE = {"facial_hair": ("beard", "none"), "gender": ("man", "woman"), "hair": ("black", "red")}
@@ -50,12 +50,12 @@ def test_only_agreement_beyond_the_real_faces_costs_and_it_pushes_the_twins_apar
     twins_other = {"gender": -sure, "hair": -sure}
     targets = torch.tensor([[0.5, 0.9]])
     only_gender = torch.tensor([[True, False]])
-    loss = excess_agreement_loss(logits, twins_same, names, targets, only_gender)
+    loss = unsaid_diversity_loss(logits, twins_same, names, targets, only_gender)
     assert loss.item() == pytest.approx(0.5, abs=1e-3)  # agreement ≈ 1, allowed 0.5; hair is said
     loss.backward()
     assert logits["gender"].grad.abs().sum() > 0 and logits["hair"].grad.abs().sum() == 0
-    assert excess_agreement_loss(logits, twins_other, names, targets, only_gender).item() == pytest.approx(0, abs=1e-3)
-    nothing = excess_agreement_loss(logits, twins_same, names, targets, torch.zeros(1, 2, dtype=torch.bool))
+    assert unsaid_diversity_loss(logits, twins_other, names, targets, only_gender).item() == pytest.approx(0, abs=1e-3)
+    nothing = unsaid_diversity_loss(logits, twins_same, names, targets, torch.zeros(1, 2, dtype=torch.bool))
     assert nothing.item() == 0.0
 
 
@@ -64,9 +64,9 @@ def test_a_blend_the_reader_is_unsure_of_costs_more_than_a_clearly_drawn_differe
     sure, unsure = torch.tensor([[12.0, -12.0]]), torch.zeros(1, 2)
     targets, unsaid = torch.tensor([[0.5]]), torch.tensor([[True]])
     # Two 50/50 blends agree only 0.5 (no excess) but are maximally unsure: cost 1.
-    assert excess_agreement_loss({"hair": unsure}, {"hair": unsure}, names, targets, unsaid).item() == \
+    assert unsaid_diversity_loss({"hair": unsure}, {"hair": unsure}, names, targets, unsaid).item() == \
         pytest.approx(1.0, abs=1e-6)
-    assert excess_agreement_loss({"hair": sure}, {"hair": -sure}, names, targets, unsaid).item() < 1e-3
+    assert unsaid_diversity_loss({"hair": sure}, {"hair": -sure}, names, targets, unsaid).item() < 1e-3
 
 
 def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_path):
