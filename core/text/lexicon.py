@@ -65,6 +65,11 @@ class Reading:
             parts.append("unknown to this model: " + ", ".join(f"“{w}”" for w in self.unknown))
         return "; ".join(parts)
 
+    def sentence(self) -> str:
+        """:meth:`describe` as a sentence for a note or tooltip ("Read “azure” as “blue”."); empty if nothing."""
+        line = self.describe()
+        return f"{line[0].upper()}{line[1:]}." if line else ""
+
 
 class _Lists:
     """Lists of ints stored flat: ``lists[i]`` is ``values[offsets[i]:offsets[i + 1]]``."""

@@ -410,9 +410,9 @@ class GenerateView(QWidget):
         if empty:
             lines.append(NO_DESCRIPTION_NOTE)
         elif model is not None:
-            reading = model.read(text).describe()
+            reading = model.read(text).sentence()
             if reading:
-                lines.append(reading[0].upper() + reading[1:] + ".")
+                lines.append(reading)
             if len(text) > 200 and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens:
                 lines.append(f"Long description: the model reads its first {model.tokenizer.max_tokens} tokens.")
         self.note.setText("\n".join(lines))

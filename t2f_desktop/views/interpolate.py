@@ -464,7 +464,7 @@ class InterpolateView(QWidget):
     def _show_reading(self, editor: EndpointEditor) -> None:
         """Which of an endpoint's words the model reads as others or does not know (core.text.lexicon)."""
         model = self.session.model
-        editor.show_reading(model.read(editor.text()).describe() if model is not None else "")
+        editor.show_reading(model.read(editor.text()).sentence() if model is not None else "")
 
     def _on_model_changed(self, model: object) -> None:
         for editor in (self.endpoint_a, self.endpoint_b):

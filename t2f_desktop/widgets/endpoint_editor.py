@@ -23,7 +23,6 @@ class EndpointEditor(QGroupBox):
         column = QVBoxLayout()
         self.prompt = PromptEdit(f"Description {name}", self)
         self.prompt.setMaximumHeight(64)
-        self.prompt.setToolTip(f"Description at endpoint {name} (empty: the no-description embedding)")
         self.prompt.textChanged.connect(self.changed)
         column.addWidget(self.prompt)
         row = QHBoxLayout()
@@ -42,14 +41,14 @@ class EndpointEditor(QGroupBox):
         layout.addLayout(column, 1)
         self.preview = FaceView(parent=self)
         self.preview.setFixedSize(76, 76)
-        self.preview.setToolTip(f"The face at endpoint {name}")
         layout.addWidget(self.preview)
         self.name = name
+        self.show_reading("")
 
     def show_reading(self, reading: str) -> None:
-        """Say how the model reads the description (``Reading.describe()``; empty: as written) in
+        """Say how the model reads the description (``Reading.sentence()``; empty: as written) in
         the tooltips, and mark the title while some words were replaced or are unknown."""
-        extra = f"\n{reading[0].upper()}{reading[1:]}." if reading else ""
+        extra = f"\n{reading}" if reading else ""
         self.prompt.setToolTip(f"Description at endpoint {self.name} (empty: the no-description embedding){extra}")
         self.preview.setToolTip(f"The face at endpoint {self.name}{extra}")
         self.setTitle(f"Endpoint {self.name}" + (" — some words unknown or read as others (hover)" if reading else ""))

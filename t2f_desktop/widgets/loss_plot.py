@@ -1,5 +1,5 @@
 """Live training curves with pyqtgraph: D and G losses, gradient penalty, KL and drift, plus the
-guidance terms a run uses (attribute reader, mode seeking, unsaid agreement) once it logs them.
+guidance terms a run uses (attribute reader, mode seeking, unsaid diversity) once it logs them.
 
 Like TensorBoard, each series is drawn faintly as logged and boldly smoothed. The log scale
 plots magnitudes (the WGAN losses are signed). Points arrive in batches from the run follower;
