@@ -177,6 +177,11 @@ class TrainConfig:
     #: as the attribute reader sees them. 0 = off. Needs the reader; shares mode seeking's second
     #: generator pass when both are on.
     unsaid_diversity_weight: float = 0.0
+    #: Critic-only GAN steps (the generator frozen) at the start of a run that continues a trained
+    #: model with a new critic (``t2f train --from-model``), after the critic's warm-up: until the
+    #: new critic tells the model's faces from real ones, its gradients would only push the
+    #: trained generator around. Unused by other runs.
+    fresh_critic_steps: int = 1000
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -218,6 +223,8 @@ class TrainConfig:
             raise ValueError("unsaid_diversity_weight needs the attribute reader: set reader_steps above 0")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
+        if self.fresh_critic_steps < 0:
+            raise ValueError(f"fresh_critic_steps must be 0 or more, got {self.fresh_critic_steps}")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
             raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
         if self.reader_steps < 0 or self.reader_weight < 0 or self.reader_batch < 2 or self.reader_lr <= 0:

@@ -17,8 +17,8 @@ from pathlib import Path
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
 from core.config import PRESETS, RunConfig, fit_to_data, preset, reader_lacks_labels
-from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, StageChanged, StepMetrics,
-                                  TrainingFinished, TrainingStarted, TrainingWarning)
+from core.training.events import (CheckpointSaved, Event, FreshCriticTraining, MatchingWarmup, ReaderTraining,
+                                  StageChanged, StepMetrics, TrainingFinished, TrainingStarted, TrainingWarning)
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -40,6 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--last-stage", metavar="IMAGES", type=positive_int,
                         help="with --resume: lengthen the run's last stage to this many images (train it longer; "
                              "at most as far as one resume may go without re-opening the stage's fade-in)")
+    parser.add_argument("--from-model", metavar="MODEL", type=Path,
+                        help="start a new run from a trained model (a model or run folder, e.g. "
+                             "resources/models/default): its networks, tokenizer and image count, with a new "
+                             "critic trained first; the config's schedule must continue past the model's images")
+    parser.add_argument("--more-images", metavar="IMAGES", type=positive_int,
+                        help="with --from-model: train it for this many more images at its resolution (instead "
+                             "of the config's stage lengths)")
     parser.add_argument("--run-dir", type=Path, help="new run folder (default runs/DATE-TIME)")
     parser.add_argument("--preset", choices=PRESETS, default="default", help="starting configuration")
     parser.add_argument("--config", type=Path, help="a full run config JSON (overrides --preset)")
@@ -103,6 +110,15 @@ def _resumed_config(args: argparse.Namespace) -> RunConfig | None:
     return None
 
 
+def _continuing_model(config: RunConfig, model: Path, more_images: int) -> RunConfig:
+    """``config`` with a schedule that trains ``model`` for ``more_images`` more images."""
+    from core.model.t2f import read_model_card
+    from core.training.schedule import schedule_after_model
+
+    info = read_model_card(model).info
+    return config.replace(train=schedule_after_model(config.train, info.depth, info.images_seen, more_images))
+
+
 class ProgressPrinter:
     """Turns trainer events into a tqdm bar and a few printed lines."""
 
@@ -127,6 +143,8 @@ class ProgressPrinter:
             self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
         elif isinstance(event, ReaderTraining):
             self._write(f"attribute reader {event.step}/{event.steps}: loss {event.loss:.3f}")
+        elif isinstance(event, FreshCriticTraining):
+            self._write(f"new critic catching up {event.step}/{event.steps}: loss {event.loss:.3f}")
         elif isinstance(event, StageChanged):
             self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
                         f"batch {event.batch_size}")
@@ -150,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
 
     printer = ProgressPrinter(args.quiet)
     if args.resume:
+        if args.from_model:
+            raise CLIError("--from-model starts a new run; --resume continues one: use one of them")
         try:
             trainer = Trainer(args.resume, _resumed_config(args), resume=True, callbacks=[printer])
         except ValueError as error:
@@ -157,9 +177,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.last_stage:
             raise CLIError("--last-stage lengthens a run being resumed: use it with --resume")
+        if args.more_images and not args.from_model:
+            raise CLIError("--more-images says how long to train a model given with --from-model: use them together")
         config = build_config(args)
+        if args.more_images:
+            config = _continuing_model(config, args.from_model, args.more_images)
         run_dir = args.run_dir or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
-        trainer = Trainer(run_dir, config, callbacks=[printer])
+        try:
+            trainer = Trainer(run_dir, config, callbacks=[printer], start_from=args.from_model)
+        except ValueError as error:
+            raise CLIError(str(error)) from None
 
     def on_interrupt(signum: int, frame: object) -> None:
         print("\nstopping after this step and saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)

@@ -195,18 +195,9 @@ class T2F(nn.Module):
     @classmethod
     def load(cls, path: str | Path, device: str | torch.device = "auto") -> T2F:
         """Load a model folder (or a run folder, whose ``model/`` is used). Never executes file content."""
-        folder = resolve_model_folder(Path(path))
-        meta = read_json(folder / "config.json")
-        if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
-            raise ModelFileError(folder / "config.json", "not a T2F Desktop model config")
-        if meta.get("version", 0) > MODEL_FORMAT_VERSION:
-            raise ModelFileError(folder / "config.json", f"made by a newer version (format {meta['version']})")
-        try:
-            config = ModelConfig.from_dict(meta["model"])
-            info = ModelInfo(**meta.get("info", {}))
-        except (KeyError, TypeError, ValueError) as error:
-            raise ModelFileError(folder / "config.json", f"invalid model config ({error})") from None
-        tokenizer = Tokenizer.load(folder / "tokenizer.model", max_tokens=int(meta.get("max_tokens", config.max_tokens)))
+        card = read_model_card(Path(path))
+        folder, config, info = card.folder, card.config, card.info
+        tokenizer = Tokenizer.load(folder / "tokenizer.model", max_tokens=card.max_tokens)
         if tokenizer.vocab_size != config.vocab_size:
             raise ModelFileError(folder / "tokenizer.model",
                                  f"has {tokenizer.vocab_size} pieces, config.json says {config.vocab_size}")
@@ -237,6 +228,33 @@ class T2F(nn.Module):
             "known_words": len(self.known_words) if self.known_words is not None else None,
             "device": str(self.device),
         }
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What a model folder's ``config.json`` says, read without its weights (milliseconds)."""
+
+    folder: Path
+    config: ModelConfig
+    info: ModelInfo
+    max_tokens: int
+
+
+def read_model_card(path: Path) -> ModelCard:
+    """The architecture and position of the model at ``path`` (a model or run folder), checked."""
+    folder = resolve_model_folder(path)
+    meta = read_json(folder / "config.json")
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        raise ModelFileError(folder / "config.json", "not a T2F Desktop model config")
+    if meta.get("version", 0) > MODEL_FORMAT_VERSION:
+        raise ModelFileError(folder / "config.json", f"made by a newer version (format {meta['version']})")
+    try:
+        config = ModelConfig.from_dict(meta["model"])
+        info = ModelInfo(**meta.get("info", {}))
+        max_tokens = int(meta.get("max_tokens", config.max_tokens))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(folder / "config.json", f"invalid model config ({error})") from None
+    return ModelCard(folder, config, info, max_tokens)
 
 
 def resolve_model_folder(path: Path) -> Path:

@@ -48,6 +48,16 @@ class ReaderTraining:
 
 
 @dataclass(frozen=True)
+class FreshCriticTraining:
+    """Progress of the critic-only steps that let a new critic catch up with a trained generator
+    before it trains (a run started from a model)."""
+
+    step: int
+    steps: int
+    loss: float
+
+
+@dataclass(frozen=True)
 class StageChanged:
     stage: int
     stages: int

@@ -93,6 +93,47 @@ def schedule_moves_back(old: TrainConfig, new: TrainConfig, images_seen: int) ->
     return None
 
 
+def schedule_misfits_model(config: TrainConfig, depth: int, alpha: float, images_seen: int) -> str | None:
+    """Why a run continuing a trained model under ``config`` would not start where the model stands.
+
+    A run started from a model (``t2f train --from-model``) carries on the model's image count, so
+    the schedule must put that count in the stage the model draws at, with its fade-in no further
+    back than the model's α, and must still have images left to train.
+    """
+    pos = position(config, images_seen)
+    model_res = 4 * 2**depth
+    if pos.finished:
+        earlier = sum(config.stage_images[:-1])
+        return (f"the schedule ends at {pos.total_images:,} images and the model has seen {images_seen:,}: "
+                f"make the last stage longer than {images_seen - earlier:,} images")
+    if pos.stage != depth:
+        return (f"at the model's {images_seen:,} images the schedule is in stage {pos.stage + 1} "
+                f"({pos.resolution}×{pos.resolution}), but the model draws at {model_res}×{model_res} "
+                f"(stage {depth + 1}): the schedule must reach that stage by then")
+    if pos.alpha < alpha:
+        return (f"at the model's {images_seen:,} images the schedule would be fading in {model_res}×{model_res} "
+                f"(α {pos.alpha:.2f}), which the model has finished (α {alpha:.2f}): shorten the stages before "
+                f"it or its fade-in")
+    return None
+
+
+def schedule_after_model(train: TrainConfig, depth: int, images_seen: int, more_images: int) -> TrainConfig:
+    """``train`` with a schedule that continues a model at stage ``depth`` for ``more_images`` images.
+
+    The model's own stages are history: they are written as equal shares of its ``images_seen``
+    with no fade-in (its growth is over), so the run starts in the model's stage at α = 1 and its
+    last stage ends ``more_images`` later. Batch sizes are ``train``'s when it has as many stages,
+    else its last one throughout.
+    """
+    if more_images <= 0:
+        raise ValueError(f"the number of images to train for must be positive, got {more_images}")
+    stages = depth + 1
+    earlier = images_seen // stages if depth else 0
+    lengths = (max(1, earlier),) * depth + (images_seen - earlier * depth + more_images,)
+    batches = train.batch_sizes if len(train.batch_sizes) == stages else (train.batch_sizes[-1],) * stages
+    return dataclasses.replace(train, stage_images=lengths, batch_sizes=batches, fade_fraction=0.0)
+
+
 def longest_last_stage(config: TrainConfig, images_seen: int) -> int | None:
     """The longest the last stage can be made by one resume at ``images_seen``; ``None``: no limit.
 

@@ -32,21 +32,22 @@ from core.losses import (caption_pairs, contrastive_matching_loss, derangement, 
 from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
 from core.model.classifier import AttributeClassifier
-from core.model.t2f import T2F, ModelInfo, load_state_strict
+from core.model.t2f import T2F, ModelInfo, load_state_strict, resolve_model_folder
 from core.text.lexicon import caption_words
 from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.checkpoint import (checkpoint_name, flatten_optimizer, load_checkpoint,
                                       prune_checkpoints, sub_state, unflatten_optimizer)
 from core.training.attribute_reader import label_targets, reader_cross_entropy, reader_training_step
-from core.training.events import (CheckpointSaved, Event, MatchingWarmup, ReaderTraining, SamplesSaved,
-                                  StageChanged, StepMetrics,
-                                  TrainingFinished, TrainingStarted, TrainingWarning)
+from core.training.events import (CheckpointSaved, Event, FreshCriticTraining, MatchingWarmup, ReaderTraining,
+                                  SamplesSaved, StageChanged, StepMetrics, TrainingFinished, TrainingStarted,
+                                  TrainingWarning)
 from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
-from core.training.schedule import Position, position, real_images_at, schedule_moves_back
+from core.training.schedule import (Position, position, real_images_at, schedule_misfits_model,
+                                    schedule_moves_back)
 from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss
 
 Callback = Callable[[Event], None]
@@ -84,11 +85,18 @@ class _Averages:
 
 
 class Trainer:
-    """Trains T2F progressively. Create with a config for a new run, or ``resume=True``."""
+    """Trains T2F progressively. Create with a config for a new run, or ``resume=True``.
+
+    A new run can continue a trained model (``start_from``: a model or run folder) instead of
+    starting from random weights: the run takes the model's networks, tokenizer, step and image
+    count, and trains a new critic (its matching warm-up, then ``fresh_critic_steps`` critic-only
+    steps) before the generator trains again. Only the model's EMA generator is exported, so this is
+    how an exported model — the bundled one included — is trained further or on other data.
+    """
 
     def __init__(self, run_dir: str | Path, config: RunConfig | None = None,
                  dataset: TextFaceDataset | None = None, callbacks: Sequence[Callback] = (),
-                 resume: bool = False) -> None:
+                 resume: bool = False, start_from: str | Path | None = None) -> None:
         self.run = RunDir(Path(run_dir))
         self.callbacks: list[Callback] = list(callbacks)
         self.context = ddp.from_environment()
@@ -106,6 +114,17 @@ class Trainer:
             raise ValueError("a new run needs a config")
         elif self.run.is_run() and self.run.latest_checkpoint() is not None:
             raise FileExistsError(f"{self.run.root} already holds a run; resume it or choose another folder")
+        self._source: T2F | None = None
+        if start_from is not None:
+            if resume:
+                raise ValueError("a resumed run continues its own checkpoint; start_from is for a new run")
+            self._source_folder = resolve_model_folder(Path(start_from))
+            self._source = T2F.load(self._source_folder, device="cpu")
+            config = config.replace(model=self._source.config)  # the model's networks, whatever the config says
+            info = self._source.info
+            misfit = schedule_misfits_model(config.train, info.depth, info.alpha, info.images_seen)
+            if misfit is not None:
+                raise ValueError(f"this schedule cannot continue the model: {misfit}")
         self.config: RunConfig = config
         self.dataset = dataset if dataset is not None else _open_dataset(config)
         self.device = self._choose_device()
@@ -130,6 +149,8 @@ class Trainer:
         self.images_seen = 0
         self.warmup_step = 0
         self.reader_step = 0
+        self.fresh_critic_step = 0
+        self.origin: dict[str, Any] | None = None  # the model a run started from, if any
         self.bad_steps = 0
         self.wall_time = 0.0
         self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
@@ -138,6 +159,9 @@ class Trainer:
         if saved is not None:
             self._restore(self.run.latest_checkpoint())
             self._adopt_changed_config(saved)
+        elif self._source is not None:
+            self._adopt_model(self._source)
+        self._source = None  # its weights now live in self.model and self.ema
         self.sample_captions, self.sample_seeds = self._fixed_samples()
 
     def _adopt_changed_config(self, saved: RunConfig) -> None:
@@ -186,7 +210,11 @@ class Trainer:
 
     def _prepare_tokenizer(self) -> Tokenizer:
         model_cfg = self.config.model
-        if self.run.tokenizer.is_file():
+        if self._source is not None:  # a model's text encoder reads its own tokenizer's pieces
+            tokenizer = self._source.tokenizer
+            if self.context.is_main:
+                tokenizer.save(self.run.tokenizer)
+        elif self.run.tokenizer.is_file():
             tokenizer = Tokenizer.load(self.run.tokenizer, max_tokens=model_cfg.max_tokens)
         else:
             if self.context.is_main:
@@ -231,6 +259,19 @@ class Trainer:
         if self.reader is not None and cfg.train.unsaid_diversity_weight > 0:
             self.unsaid = UnsaidTargets(self.reader.table,
                                         [self.dataset.attributes(i) for i in range(len(self.dataset))])
+
+    def _adopt_model(self, source: T2F) -> None:
+        """Start a new run from a trained model: its generator (the exported EMA weights) for both the
+        live and the averaged copy, its step and image count, and the words it already knew."""
+        info = source.info
+        weights = {k: v.to(self.device) for k, v in source.state_dict().items()}
+        self.model.load_state_dict(weights)
+        self.ema.load_state_dict(weights)
+        self.step, self.images_seen = info.step, info.images_seen
+        # A model exported before known_words.txt existed: its words are unknown, so it reads as written.
+        known = None if source.known_words is None else source.known_words | (self.model.known_words or frozenset())
+        self.model.known_words = self.ema.known_words = known
+        self.origin = {"model": str(self._source_folder), "step": info.step, "images_seen": info.images_seen}
 
     def _fixed_samples(self) -> tuple[list[str], list[int]]:
         """The run's sample captions and seeds: fixed for the whole run so grids compare over time."""
@@ -283,7 +324,8 @@ class Trainer:
         stage = None
         reason, message = "completed", ""
         try:
-            if not (self._prerender_faces() and self._warm_up_matching() and self._train_reader()):
+            if not (self._prerender_faces() and self._warm_up_matching() and self._train_reader()
+                    and self._train_fresh_critic()):
                 reason = "stopped"
             while reason != "stopped":
                 if not self._unpaused.is_set():
@@ -419,7 +461,7 @@ class Trainer:
         marks the warm-up done.
         """
         cfg = self.config.train
-        if self.warmup_step >= cfg.matching_warmup_steps or self.step > 0:
+        if self.warmup_step >= cfg.matching_warmup_steps or self.step > self._first_step:
             return True
         disc = self.discriminator
         optimizer = torch.optim.Adam(disc.parameters(), lr=cfg.matching_warmup_lr, betas=cfg.betas, eps=1e-8)
@@ -444,9 +486,43 @@ class Trainer:
                 self._emit(MatchingWarmup(self.warmup_step, cfg.matching_warmup_steps,
                                           sum(losses) / len(losses)))
                 losses = []
-        for generator in (self.model, self.ema):  # same architecture: start from the critic's weights
-            generator.text_encoder.load_state_dict(disc.text_encoder.state_dict())
+        if self.origin is None:  # a trained model keeps its own text encoder
+            for generator in (self.model, self.ema):  # same architecture: start from the critic's weights
+                generator.text_encoder.load_state_dict(disc.text_encoder.state_dict())
         self.save_checkpoint()
+        return True
+
+    @property
+    def _first_step(self) -> int:
+        """The step this run's GAN training began at: 0, or the step of the model it started from."""
+        return 0 if self.origin is None else int(self.origin["step"])
+
+    def _train_fresh_critic(self) -> bool:
+        """Critic-only GAN steps, the generator frozen, before a run started from a model trains it.
+
+        A new critic's first judgements are noise; a trained generator following them would lose
+        what it learnt before the critic learns to tell its faces from real ones. These steps do not
+        move the schedule (the images are the critic's alone). Returns ``False`` when stopped.
+        """
+        steps = self.config.train.fresh_critic_steps
+        if self.origin is None or self.step > self._first_step:
+            return True
+        losses: list[float] = []
+        while self.fresh_critic_step < steps:
+            self._unpaused.wait()
+            if self._stop.is_set():
+                return False
+            values = self._train_step(self.position, train_generator=False)
+            if values is None:
+                continue
+            self.fresh_critic_step += 1
+            losses.append(values["d_loss"])
+            tenth = max(1, steps // 10)
+            if self.fresh_critic_step % tenth == 0 or self.fresh_critic_step == steps:
+                self._emit(FreshCriticTraining(self.fresh_critic_step, steps, sum(losses) / len(losses)))
+                losses = []
+        if steps:
+            self.save_checkpoint()
         return True
 
     def _train_reader(self) -> bool:
@@ -502,8 +578,12 @@ class Trainer:
         return torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32,
                               enabled=self.amp_dtype is not None)
 
-    def _train_step(self, pos: Position) -> dict[str, float] | None:
-        """One discriminator step then one generator step. ``None`` when the step was skipped."""
+    def _train_step(self, pos: Position, train_generator: bool = True) -> dict[str, float] | None:
+        """One discriminator step then one generator step. ``None`` when the step was skipped.
+
+        Without ``train_generator`` only the critic steps and the schedule stays where it is (see
+        :meth:`_train_fresh_critic`).
+        """
         cfg = self.config.train
         depth, alpha = pos.stage, pos.alpha
         images, captions, near_misses, mentioned = self._batch(pos)
@@ -517,7 +597,8 @@ class Trainer:
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
-        apply_gp = cfg.gp_weight > 0 and (self.step % cfg.gp_every == 0)
+        tick = self.step if train_generator else self.fresh_critic_step
+        apply_gp = cfg.gp_weight > 0 and (tick % cfg.gp_every == 0)
         model, disc = self.model, self.discriminator
 
         with self._autocast():
@@ -555,6 +636,10 @@ class Trainer:
         self.opt_d.zero_grad(set_to_none=True)
         self.scaler.scale(d_total).backward()
         self._sync_and_step(self.opt_d, disc)
+        if not train_generator:
+            self.scaler.update()
+            return {"d_loss": d_loss.item(), "real_score": real_scores.mean().item(),
+                    "fake_score": fake_scores.mean().item()}
 
         disc.requires_grad_(False)
         with torch.no_grad():  # the critic's text features after its update, as a constant
@@ -687,7 +772,8 @@ class Trainer:
         meta: dict[str, Any] = {
             "step": self.step, "images_seen": self.images_seen, "bad_steps": self.bad_steps,
             "wall_time": self.wall_time, "sampler": self.sampler.state(), "warmup_step": self.warmup_step,
-            "reader_step": self.reader_step,
+            "reader_step": self.reader_step, "fresh_critic_step": self.fresh_critic_step,
+            "origin": self.origin,
             "opt_g": flatten_optimizer("opt_g", self.opt_g.state_dict(), tensors),
             "opt_d": flatten_optimizer("opt_d", self.opt_d.state_dict(), tensors),
             "world_size": self.context.world_size,
@@ -745,6 +831,8 @@ class Trainer:
             self.sampler.load_state(meta["sampler"])
             self.warmup_step = int(meta.get("warmup_step", self.config.train.matching_warmup_steps))
             self.reader_step = int(meta.get("reader_step", 0))
+            self.fresh_critic_step = int(meta.get("fresh_critic_step", 0))
+            self.origin = meta.get("origin")
             if self.reader is not None and self.reader_step > 0:
                 load_state_strict(self.reader, sub_state(tensors, "reader"), path)
             if "scaler" in meta and self.scaler.is_enabled():
