@@ -1,7 +1,9 @@
 """From the Train view's form to a :class:`core.config.RunConfig` (no Qt).
 
 Presets come from :func:`core.config.preset`; "custom" starts from the default preset at the
-chosen resolution and replaces the schedule and optimiser settings the form exposes.
+chosen resolution and replaces the schedule and optimiser settings the form exposes. A run that
+starts from a trained model keeps the preset's training settings but takes the model's networks,
+and its schedule continues the model's for the number of images the form asks for.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.config import DataConfig, ModelConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.model.t2f import ModelInfo, read_model_card
+from core.training.schedule import schedule_after_model
 
 from t2f_desktop.datasets import SYNTHETIC, is_synthetic
 
@@ -69,6 +73,10 @@ class RunForm:
     #: For "custom": 0 keeps the preset's interval.
     sample_every: int = 0
     checkpoint_every: int = 0
+    #: A model (or run) folder to continue instead of new networks; "" = new networks.
+    start_model: str = ""
+    #: With ``start_model``: how many more images to train it for.
+    more_images: int = 100_000
 
 
 def data_config(source: str) -> DataConfig:
@@ -90,29 +98,43 @@ def reader_dropped(form: RunForm) -> bool:
 
 def _recipe(form: RunForm) -> RunConfig:
     """The preset (or custom) config with the form's fields, before fitting it to the data."""
+    start = start_model_info(form)
     if form.preset in ("tiny", "default", "bundled"):
         config = preset(form.preset)
     elif form.preset == "custom":
-        base = preset(form.size, form.resolution)
-        stages = stages_for(form.resolution)
+        base = preset(form.size, start[0].resolution if start else form.resolution)
         if not 0 <= form.fade_percent <= 100:
             raise ValueError("Fade-in must be between 0 and 100 %")
         if not form.lr > 0:
             raise ValueError("The learning rate must be positive")
-        train = dataclasses.replace(
-            base.train,
-            stage_images=parse_int_list(form.stage_images, stages, "Stage lengths"),
-            batch_sizes=parse_int_list(form.batch_sizes, stages, "Batch sizes"),
-            lr=float(form.lr),
-            fade_fraction=float(form.fade_percent) / 100.0,
-            sample_every=form.sample_every or base.train.sample_every,
-            checkpoint_every=form.checkpoint_every or base.train.checkpoint_every,
-        )
+        train = dataclasses.replace(base.train, lr=float(form.lr), fade_fraction=float(form.fade_percent) / 100.0,
+                                    sample_every=form.sample_every or base.train.sample_every,
+                                    checkpoint_every=form.checkpoint_every or base.train.checkpoint_every)
+        if start is None:  # a model's schedule is its own, continued (below)
+            stages = stages_for(form.resolution)
+            train = dataclasses.replace(train, stage_images=parse_int_list(form.stage_images, stages, "Stage lengths"),
+                                        batch_sizes=parse_int_list(form.batch_sizes, stages, "Batch sizes"))
         config = base.replace(train=train)
     else:
         raise ValueError(f"unknown preset {form.preset!r}")
     train = dataclasses.replace(config.train, device=form.device, mixed_precision=form.mixed_precision)
+    if start is not None:
+        model_config, info = start
+        train = schedule_after_model(train, info.depth, info.images_seen, form.more_images)
+        return config.replace(model=model_config, train=train, data=data_config(form.source))
     return config.replace(train=train, data=data_config(form.source))
+
+
+def start_model_info(form: RunForm) -> tuple[ModelConfig, ModelInfo] | None:
+    """The networks and position of the model the form continues, or None for new networks.
+
+    Reads only the model's ``config.json``; a folder that is not a model is a ``ValueError``
+    naming it (``ModelFileError`` is one).
+    """
+    if not form.start_model:
+        return None
+    card = read_model_card(Path(form.start_model))
+    return card.config, card.info
 
 
 def bf16_runs_on(device: str) -> bool:
@@ -126,15 +148,23 @@ def bf16_runs_on(device: str) -> bool:
         return False
 
 
-def describe_schedule(config: RunConfig) -> str:
-    """``"4 stages, 4×4 → 32×32, 8,000 images in all"`` for the set-up form, with any phases before them."""
+def describe_schedule(config: RunConfig, start: ModelInfo | None = None) -> str:
+    """``"4 stages, 4×4 → 32×32, 8,000 images in all"`` for the set-up form, with any phases before them;
+    for a run continuing the model at ``start``: where it stands and how much more it trains."""
     res, train = config.model.resolution, config.train
-    text = f"{len(train.stage_images)} stages, 4×4 → {res}×{res}, {train.total_images:,} images in all"
+    if start is None:
+        text = f"{len(train.stage_images)} stages, 4×4 → {res}×{res}, {train.total_images:,} images in all"
+    else:
+        more = train.total_images - start.images_seen
+        text = (f"continues the model at {res}×{res} from its {start.images_seen:,} images for {more:,} more "
+                f"({train.total_images:,} in all)")
     before = []
     if train.matching_warmup_steps:
         before.append(f"matching warm-up ({train.matching_warmup_steps:,} steps)")
     if train.reader_steps:
         before.append(f"attribute reader ({train.reader_steps:,} steps)")
+    if start is not None and train.fresh_critic_steps:
+        before.append(f"a new critic ({train.fresh_critic_steps:,} steps)")
     if before:
         text += "; before them: " + ", ".join(before)
     return text

@@ -163,7 +163,8 @@ class TrainView(QWidget):
                 return self.resume_run(run_dir)
             return False
         dataset = self.setup.ready_dataset(config.model.resolution)
-        return self.start_job(TrainingJob(run_dir, config=config, dataset=dataset, source=self.setup.source()))
+        return self.start_job(TrainingJob(run_dir, config=config, dataset=dataset, source=self.setup.source(),
+                                          start_from=self.setup.start_model()))
 
     def resume_run(self, run_dir: str | Path, dataset: TextFaceDataset | None = None) -> bool:
         """Continue a stopped run from its latest checkpoint."""
@@ -207,7 +208,9 @@ class TrainView(QWidget):
         self._stopping = False
         self.monitor.follow(job.run_dir)
         self.monitor.status.set_state("Starting…")
-        self.monitor.append_log(f"{'continuing' if job.resume else 'starting'} run in {job.run_dir}")
+        what = "continuing" if job.resume else "starting"
+        origin = f" from the model in {job.start_from}" if job.start_from and not job.resume else ""
+        self.monitor.append_log(f"{what} run in {job.run_dir}{origin}")
         self.controller.start(job)
         self.settings.last_run = str(job.run_dir)
         self.settings.add_recent("runs", str(job.run_dir))

@@ -16,15 +16,19 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLay
 from t2f_desktop import dialogs
 from t2f_desktop.datasets import open_source, synthetic_source
 from t2f_desktop.model_session import device_choices
+from t2f_desktop.resources import default_model_dir
 from t2f_desktop.run_setup import (PRECISION_LABELS, PRESET_LABELS, RESOLUTIONS, SIZE_LABELS, RunForm, bf16_runs_on,
                                    build_config, default_run_dir, describe_schedule, format_int_list, reader_dropped,
-                                   stages_for)
+                                   stages_for, start_model_info)
 from t2f_desktop.settings import Settings
 from t2f_desktop.workers.jobs import JobRunner
 
 if TYPE_CHECKING:
     from core.config import RunConfig
     from core.data.base import TextFaceDataset
+
+#: The "Start from" item that asks for a model folder rather than being one.
+CHOOSE_MODEL = "choose"
 
 
 class TrainSetup(QWidget):
@@ -105,8 +109,30 @@ class TrainSetup(QWidget):
 
     def _build_schedule(self) -> QGroupBox:
         box = QGroupBox("Model and schedule", self)
-        form = QFormLayout(box)
+        form = self.schedule_form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.start_from = QComboBox(box)
+        self.start_from.addItem("New networks", "")
+        bundled = default_model_dir()
+        if bundled is not None:
+            self.start_from.addItem("The bundled model", str(bundled))
+        self.start_from.addItem("A trained model…", CHOOSE_MODEL)
+        self.start_from.setToolTip("Train new networks from scratch, or continue a trained model (the bundled one, "
+                                   "or a model or run folder) on this data: it keeps its networks and words, and a "
+                                   "new critic learns first")
+        self._start_index = 0
+        self._showing_model = False  # whether the schedule fields show a model's continuation
+        self.start_from.activated.connect(self._on_start_chosen)
+        form.addRow("Start from", self.start_from)
+        self.more_images = QSpinBox(box)
+        self.more_images.setRange(1_000, 50_000_000)
+        self.more_images.setSingleStep(10_000)
+        self.more_images.setValue(100_000)
+        self.more_images.setGroupSeparatorShown(True)
+        self.more_images.setSuffix(" more images")
+        self.more_images.setToolTip("How much longer to train the model, at its resolution")
+        self.more_images.valueChanged.connect(self._on_start)
+        form.addRow("Train for", self.more_images)
         self.preset = _choice_box(box, PRESET_LABELS,
                                   "Tiny trains in minutes on a CPU; Recommended is the bundled model's recipe (its "
                                   "first 285k images, about 2 hours on 2 CPU cores; Train longer… then adds the "
@@ -171,6 +197,8 @@ class TrainSetup(QWidget):
         self.size.currentIndexChanged.connect(self._update_summary)
         self.custom_widgets = (self.size, self.resolution, self.stage_images, self.batch_sizes, self.lr, self.fade,
                                self.sample_every, self.checkpoint_every)
+        #: What a model to continue decides instead of the form (its networks and its schedule).
+        self.model_widgets = (self.resolution, self.stage_images, self.batch_sizes, self.fade)
         return box
 
     def _build_output(self) -> QGroupBox:
@@ -209,13 +237,68 @@ class TrainSetup(QWidget):
 
         key = self.preset.currentData()
         custom = key == "custom"
-        for widget in self.custom_widgets:
-            widget.setEnabled(custom)
         if not custom:
             config = preset(key)
             self._show_config(config, size=key)
             # The number of synthetic faces is part of a preset's recipe (the bundled one: 20,000).
             self.synthetic_count.setValue(config.data.synthetic_count)
+        self._on_start()
+
+    def _on_start_chosen(self, index: int) -> None:
+        """"A trained model…" asks for a folder and adds it to the list; cancelling keeps the choice."""
+        if self.start_from.itemData(index) == CHOOSE_MODEL:
+            start = self.start_from.itemData(self._start_index) or str(Path.home())
+            folder = dialogs.open_folder(self, "Continue which model (a model or run folder)?", start)
+            if not folder:
+                self.start_from.setCurrentIndex(self._start_index)
+                return
+            self.choose_start_model(folder)
+            return
+        self._start_index = index
+        self._on_start()
+
+    def choose_start_model(self, folder: str | Path) -> None:
+        """Continue the model in ``folder`` (listed once, selected)."""
+        folder = str(folder)
+        index = self.start_from.findData(folder)
+        if index < 0:
+            index = self.start_from.count() - 1  # before "A trained model…"
+            self.start_from.insertItem(index, Path(folder).name or folder, folder)
+            self.start_from.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
+        self.start_from.setCurrentIndex(index)
+        self._start_index = index
+        self._on_start()
+
+    def start_model(self) -> Path | None:
+        """The model folder the run continues, or None for new networks."""
+        data = self.start_from.currentData()
+        return Path(data) if data and data != CHOOSE_MODEL else None
+
+    def _on_start(self) -> None:
+        """New networks: the preset's fields as they are. A model: its networks and the schedule that
+        continues it, shown (not editable), and how much longer to train it."""
+        custom = self.preset.currentData() == "custom"
+        from_model = self.start_model() is not None
+        for widget in self.custom_widgets:
+            widget.setEnabled(custom and not (from_model and widget in self.model_widgets))
+        self.more_images.setEnabled(from_model)
+        # A model's earlier stages are history (and its growth over): their lengths mean nothing here.
+        for widget in (self.stage_images, self.fade):
+            self.schedule_form.setRowVisible(widget, not from_model)
+        if from_model:
+            try:
+                self._show_config(build_config(self.form()), size=self.size.currentData())
+            except ValueError:
+                pass  # the summary below says what is wrong
+        elif self._showing_model:  # back to new networks: the preset's own schedule again
+            from core.config import preset
+
+            size = self.size.currentData() if custom else self.preset.currentData()
+            try:
+                self._show_config(preset(size, self.resolution.currentData() if custom else None), size=size)
+            except ValueError:
+                self._show_config(preset(size), size=size)
+        self._showing_model = from_model
         self._update_summary()
 
     def _show_config(self, config: RunConfig, size: str) -> None:
@@ -250,7 +333,8 @@ class TrainSetup(QWidget):
         except ValueError as error:
             self.schedule_summary.setText(f"⚠ {error}")
         else:
-            text = describe_schedule(config)
+            start = start_model_info(form)
+            text = describe_schedule(config, start[1] if start else None)
             if reader_dropped(form):
                 text += " — no attribute reader: only the synthetic faces carry the labels it learns from"
             if form.mixed_precision == "bf16" and not bf16_runs_on(form.device):
@@ -273,7 +357,8 @@ class TrainSetup(QWidget):
                        batch_sizes=self.batch_sizes.text(), lr=self.lr.value(), fade_percent=self.fade.value(),
                        device=self.device.currentData(), mixed_precision=self.precision.currentData(),
                        source=self.source() or "synthetic",
-                       sample_every=self.sample_every.value(), checkpoint_every=self.checkpoint_every.value())
+                       sample_every=self.sample_every.value(), checkpoint_every=self.checkpoint_every.value(),
+                       start_model=str(self.start_model() or ""), more_images=self.more_images.value())
 
     def config(self) -> RunConfig:
         """The run config the form describes; ``ValueError`` says which field is wrong."""

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TrainingJob:
-    """A new run (``config`` set) or the continuation of one (``resume=True``; with ``config``, under
-    those new training settings — the trainer refuses any that would undo progress)."""
+    """A new run (``config`` set; from new networks or ``start_from`` a trained model) or the
+    continuation of one (``resume=True``; with ``config``, under those new training settings — the
+    trainer refuses any that would undo progress)."""
 
     run_dir: Path
     config: RunConfig | None = None
@@ -37,6 +38,8 @@ class TrainingJob:
     source: str | None = None
     resume: bool = False
     max_steps: int | None = None
+    #: A new run that continues this trained model (a model or run folder) instead of new networks.
+    start_from: Path | None = None
 
 
 class TrainingWorker(QObject):
@@ -132,7 +135,8 @@ class TrainingWorker(QObject):
         self.status.emit("Preparing the networks…")
         # Resuming, ``job.config`` (when given) is the run's new training settings: a longer schedule.
         return Trainer(job.run_dir, config=job.config if job.resume else config, dataset=dataset,
-                       callbacks=[self._dispatch], resume=job.resume)
+                       callbacks=[self._dispatch], resume=job.resume,
+                       start_from=None if job.resume else job.start_from)
 
     def _dispatch(self, event: Any) -> None:
         """Trainer callback (training thread): one Qt signal per event type."""
@@ -150,6 +154,9 @@ class TrainingWorker(QObject):
         elif isinstance(event, events.ReaderTraining):
             self.status.emit(f"Attribute reader (learns to read the real faces' labels before the GAN): "
                              f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
+        elif isinstance(event, events.FreshCriticTraining):
+            self.status.emit(f"New critic (learns to tell the model's faces from real ones before the model "
+                             f"trains): {event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
         elif isinstance(event, events.StageChanged):
             self.stage_changed.emit(event)
         elif isinstance(event, events.TrainingWarning):

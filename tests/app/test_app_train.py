@@ -260,3 +260,51 @@ def test_a_finished_run_trains_longer_within_one_resumes_limit(train_view, qtbot
         config_file)
     assert not view.train_longer() and not view.running
     assert "stage is still fading in (α 0.24)" in dialog_log.kinds("warning")[-1][2]
+
+
+def test_a_run_can_continue_a_trained_model_from_the_form(train_view, qtbot, tmp_path, dataset, tiny_run,
+                                                           monkeypatch):
+    from core.model.t2f import T2F, read_model_card
+
+    window, view = train_view
+    setup = view.setup
+    source = read_model_card(tiny_run)
+    setup.use_dataset(dataset)
+    setup.preset.setCurrentIndex(setup.preset.findData("custom"))
+    setup.device.setCurrentIndex(setup.device.findData("cpu"))
+    assert not setup.more_images.isEnabled() and setup.start_model() is None
+    setup.choose_start_model(tiny_run)
+    assert setup.start_model() == tiny_run and setup.more_images.isEnabled()
+    setup.more_images.setValue(2_000)
+    assert not setup.schedule_form.isRowVisible(setup.stage_images)
+    assert not setup.resolution.isEnabled() and setup.resolution.currentData() == 16
+    summary = setup.schedule_summary.text()
+    assert f"continues the model at 16×16 from its {source.info.images_seen:,} images for 2,000 more" in summary
+    assert "a new critic (1,000 steps)" in summary
+    config = setup.config()
+    assert config.model == source.config
+    assert config.train.total_images == source.info.images_seen + 2_000
+
+    jobs = []
+    monkeypatch.setattr(view, "start_job", lambda job: jobs.append(job) or True)
+    setup.run_dir.setText(str(tmp_path / "continued"))
+    assert view.start()
+    assert jobs[0].start_from == tiny_run and jobs[0].config == config
+    monkeypatch.undo()
+
+    # The job the form made trains the model itself (set-up phases shortened for the test).
+    train = dataclasses.replace(config.train, fresh_critic_steps=2, matching_warmup_steps=0, reader_steps=0,
+                                reader_weight=0.0)
+    job = dataclasses.replace(jobs[0], config=config.replace(train=train), max_steps=source.info.step + 2)
+    finished = []
+    view.controller.finished.connect(finished.append)
+    with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
+        assert view.start_job(job)
+    assert finished[0].reason == "max_steps"
+    model = T2F.load(tmp_path / "continued", device="cpu")
+    assert model.info.images_seen == source.info.images_seen + 2 * config.train.batch_sizes[-1]
+
+    setup.start_from.setCurrentIndex(0)
+    setup._on_start_chosen(0)
+    assert setup.start_model() is None and setup.schedule_form.isRowVisible(setup.stage_images)
+    assert setup.schedule_summary.text().startswith("3 stages, 4×4 → 16×16")
