@@ -7,7 +7,9 @@
 #   1. scripts/cuda_smoke.py: the training loop end to end on CUDA in fp32, bf16 and fp16; stops
 #      the whole script at once if it fails (the traceback is what the next try needs);
 #   2. benchmarks.train_step --device cuda: ours vs pro-gan-pth 3.4 on the card, fp32 and bf16;
-#   3. scripts/train_until.py RUN_DIR: continue that run on the GPU until the deadline;
+#   3. scripts/train_until.py RUN_DIR: continue that run on the GPU until the deadline; with
+#      FROM_MODEL=MODEL CONFIG=FILE and no RUN_DIR yet, the run is first started from that model
+#      (t2f train --from-model: its new critic's phases run, then the deadline loop takes over);
 #   4. pack the run's models, metrics, log and last checkpoint into OUT (split in 15 MB parts).
 #
 # pro-gan-pth is looked for in .lease/site (copy the installed package there: the machine cannot
@@ -37,6 +39,13 @@ grep -q "smoke FAILED (off)" "$OUT/bench.txt" && { say "full-precision smoke tes
 say "2. train_step benchmark on CUDA"
 timeout 150 $PY -m benchmarks.train_step --device "$DEVICE" $BENCH_FLAGS --out /tmp/bench 2>&1 | tee -a "$OUT/bench.txt"
 
+if [ ! -d "$RUN" ] && [ -n "${FROM_MODEL:-}" ]; then
+  say "3a. starting $RUN from $FROM_MODEL under ${CONFIG:?CONFIG=FILE is needed with FROM_MODEL}"
+  step=$($PY -c "import sys; from pathlib import Path; from core.model.t2f import read_model_card; print(read_model_card(Path(sys.argv[1])).info.step)" "$FROM_MODEL")
+  # Stopping at the model's own step runs the new critic's phases and no generator step.
+  $PY -m core train --from-model "$FROM_MODEL" --config "$CONFIG" --run-dir "$RUN" --device "$DEVICE" \
+    --mixed-precision off --max-steps "$step" --quiet 2>&1 | tee "$OUT/start.txt"
+fi
 left=$((TOTAL - (SECONDS - t0) - 60))
 say "3. continuing $RUN for $left s"
 if [ "$left" -gt 30 ]; then
