@@ -242,6 +242,9 @@ class TrainSetup(QWidget):
             self._show_config(config, size=key)
             # The number of synthetic faces is part of a preset's recipe (the bundled one: 20,000).
             self.synthetic_count.setValue(config.data.synthetic_count)
+        elif not self.stage_images.text():  # Custom restored at start: begin from its networks' preset
+            size = self.size.currentData()
+            self._show_config(preset(size), size=size)
         self._on_start()
 
     def _on_start_chosen(self, index: int) -> None:

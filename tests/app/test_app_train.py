@@ -308,3 +308,13 @@ def test_a_run_can_continue_a_trained_model_from_the_form(train_view, qtbot, tmp
     setup._on_start_chosen(0)
     assert setup.start_model() is None and setup.schedule_form.isRowVisible(setup.stage_images)
     assert setup.schedule_summary.text().startswith("3 stages, 4×4 → 16×16")
+
+
+def test_a_custom_preset_restored_at_start_shows_its_networks_defaults(make_window):
+    window = make_window()
+    window.train_view.setup.preset.setCurrentIndex(window.train_view.setup.preset.findData("custom"))
+    window.train_view.setup.save_settings()
+    setup = make_window().train_view.setup  # a new window reads the saved settings
+    assert setup.preset.currentData() == "custom"
+    assert setup.stage_images.text() and setup.lr.value() == 0.001 and setup.checkpoint_every.value() > 1
+    assert setup.schedule_summary.text().startswith("4 stages, 4×4 → 32×32")
