@@ -86,6 +86,7 @@ class TrainView(QWidget):
         c = self.controller
         c.status.connect(self._on_status)
         c.started.connect(self._on_started)
+        c.stage_changed.connect(self._on_stage_changed)
         c.metrics.connect(lambda _: self.monitor.poll_now())
         c.samples_saved.connect(lambda _: self.monitor.poll_now())
         c.checkpoint_saved.connect(self._on_checkpoint)
@@ -291,6 +292,12 @@ class TrainView(QWidget):
                                 f"on {event.device}; data: {event.dataset_summary}")
         self.setup.summary.setText(event.dataset_summary)
         self.monitor.poll_now()
+
+    def _on_stage_changed(self, event) -> None:  # noqa: ANN001 - StageChanged
+        """The GAN steps have begun (or moved on a stage): the set-up phases' last line is over."""
+        self.monitor.status.set_state("Paused" if self.controller.paused else "Training")
+        self.monitor.append_log(f"stage {event.stage + 1} of {event.stages}: {event.resolution}×{event.resolution}, "
+                                f"batch {event.batch_size}")
 
     def _on_checkpoint(self, event) -> None:  # noqa: ANN001 - CheckpointSaved
         self.monitor.append_log(f"checkpoint saved at step {event.step} ({Path(event.path).name})")

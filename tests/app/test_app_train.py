@@ -301,6 +301,10 @@ def test_a_run_can_continue_a_trained_model_from_the_form(train_view, qtbot, tmp
     with qtbot.waitSignal(view.controller.stopped, timeout=60_000):
         assert view.start_job(job)
     assert finished[0].reason == "max_steps"
+    log = view.monitor.log.toPlainText()
+    assert f"from the model in {tiny_run}" in log
+    # The new critic's progress, then the GAN steps' stage line: the status no longer shows set-up.
+    assert log.index("new critic (learns to tell the model's faces") < log.index("stage 3 of 3: 16×16")
     model = T2F.load(tmp_path / "continued", device="cpu")
     assert model.info.images_seen == source.info.images_seen + 2 * config.train.batch_sizes[-1]
 
