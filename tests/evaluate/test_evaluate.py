@@ -156,7 +156,7 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
     import dataclasses
 
     from core.config import RunConfig, preset
-    from core.training.schedule import schedule_moves_back
+    from core.training.schedule import schedule_misfits_model, schedule_moves_back
 
     recipe = preset("bundled")
     configs = BUNDLED.parents[2] / "configs"
@@ -185,6 +185,13 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
                                                                  reader_weight=10.0))
     assert schedule_moves_back(legs[-1], seeking.train, 595_008) is None
     assert schedule_moves_back(seeking.train, balanced.train, 679_680) is None
+    # Its checkpoint was lost; the experiments after it continue the exported model (a new critic)
+    # with the unsaid-attribute term, the last stage open to 1.1M images.
+    unsaid = RunConfig.load(configs / "bundled-continuation-7.json")
+    assert unsaid == balanced.replace(train=dataclasses.replace(
+        balanced.train, stage_images=balanced.train.stage_images[:-1] + (1_100_000,), unsaid_diversity_weight=10.0,
+        fresh_critic_steps=1000))
+    assert schedule_misfits_model(unsaid.train, 4, 1.0, 887_680) is None
     if (BUNDLED / "config.json").exists():
         shipped = json.loads((BUNDLED / "config.json").read_text())["model"]
         assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped["vocab_size"]).to_dict() | {
