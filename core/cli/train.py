@@ -131,7 +131,8 @@ class ProgressPrinter:
 
         if isinstance(event, TrainingStarted):
             verb = "resuming" if event.resumed else "training"
-            print(f"{verb} in {event.run_dir} on {event.device}\n{event.dataset_summary}", file=sys.stderr)
+            origin = f", continuing the model in {event.origin}" if event.origin else ""
+            print(f"{verb} in {event.run_dir} on {event.device}{origin}\n{event.dataset_summary}", file=sys.stderr)
             if not self.quiet:
                 self.bar = tqdm(total=event.total_images, initial=event.images_seen, unit="img",
                                 unit_scale=True, dynamic_ncols=True, file=sys.stderr)

@@ -20,6 +20,8 @@ class TrainingStarted:
     total_images: int
     dataset_summary: str
     device: str
+    #: The model folder a run started from (``t2f train --from-model``), or None.
+    origin: str | None = None
 
 
 @dataclass(frozen=True)

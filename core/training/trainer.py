@@ -313,7 +313,8 @@ class Trainer:
     def _train(self, max_steps: int | None) -> TrainingFinished:
         cfg = self.config.train
         self._emit(TrainingStarted(self.run.root, self.resumed, self.step, self.images_seen, cfg.total_images,
-                                   self.dataset.summary.text(), str(self.device)))
+                                   self.dataset.summary.text(), str(self.device),
+                                   self.origin["model"] if self.origin else None))
         fallback = float32_fallback_reason(cfg.mixed_precision, self.device)
         if fallback is not None:
             self._emit(TrainingWarning(f"mixed precision {cfg.mixed_precision} is not available: {fallback}; "

@@ -123,6 +123,7 @@ def test_t2f_train_from_model_more_images_trains_the_model_further(tiny_run, tmp
                  "--synthetic-count", "40", "--run-dir", str(run), "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "new critic catching up 3/3" in err
+    assert f"training in {run} on cpu, continuing the model in {tiny_run / 'model'}" in err
     lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert lines[-1]["images_seen"] == source.info.images_seen + 16 == lines[-1]["total_images"]
     assert T2F.load(run).info.images_seen == source.info.images_seen + 16
