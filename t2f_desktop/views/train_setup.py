@@ -198,7 +198,7 @@ class TrainSetup(QWidget):
         self.custom_widgets = (self.size, self.resolution, self.stage_images, self.batch_sizes, self.lr, self.fade,
                                self.sample_every, self.checkpoint_every)
         #: What a model to continue decides instead of the form (its networks and its schedule).
-        self.model_widgets = (self.resolution, self.stage_images, self.batch_sizes, self.fade)
+        self.model_widgets = (self.size, self.resolution, self.stage_images, self.batch_sizes, self.fade)
         return box
 
     def _build_output(self) -> QGroupBox:
