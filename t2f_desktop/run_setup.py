@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DataConfig, ModelConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
-from core.model.t2f import ModelInfo, read_model_card
+from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.model.t2f import ModelCard, ModelInfo, read_model_card
 from core.training.schedule import schedule_after_model
 
 from t2f_desktop.datasets import SYNTHETIC, is_synthetic
@@ -98,11 +98,11 @@ def reader_dropped(form: RunForm) -> bool:
 
 def _recipe(form: RunForm) -> RunConfig:
     """The preset (or custom) config with the form's fields, before fitting it to the data."""
-    start = start_model_info(form)
+    start = start_model_card(form)
     if form.preset in ("tiny", "default", "bundled"):
         config = preset(form.preset)
     elif form.preset == "custom":
-        base = preset(form.size, start[0].resolution if start else form.resolution)
+        base = preset(form.size, start.config.resolution if start else form.resolution)
         if not 0 <= form.fade_percent <= 100:
             raise ValueError("Fade-in must be between 0 and 100 %")
         if not form.lr > 0:
@@ -119,13 +119,12 @@ def _recipe(form: RunForm) -> RunConfig:
         raise ValueError(f"unknown preset {form.preset!r}")
     train = dataclasses.replace(config.train, device=form.device, mixed_precision=form.mixed_precision)
     if start is not None:
-        model_config, info = start
-        train = schedule_after_model(train, info.depth, info.images_seen, form.more_images)
-        return config.replace(model=model_config, train=train, data=data_config(form.source))
+        train = schedule_after_model(train, start.info.depth, start.info.images_seen, form.more_images)
+        return config.replace(model=start.config, train=train, data=data_config(form.source))
     return config.replace(train=train, data=data_config(form.source))
 
 
-def start_model_info(form: RunForm) -> tuple[ModelConfig, ModelInfo] | None:
+def start_model_card(form: RunForm) -> ModelCard | None:
     """The networks and position of the model the form continues, or None for new networks.
 
     Reads only the model's ``config.json``; a folder that is not a model is a ``ValueError``
@@ -133,8 +132,7 @@ def start_model_info(form: RunForm) -> tuple[ModelConfig, ModelInfo] | None:
     """
     if not form.start_model:
         return None
-    card = read_model_card(Path(form.start_model))
-    return card.config, card.info
+    return read_model_card(Path(form.start_model))
 
 
 def bf16_runs_on(device: str) -> bool:

@@ -605,7 +605,8 @@ class Trainer:
         with self._autocast():
             real = real_images_at(images, depth, alpha)
             ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(captions))
-            mu, logvar = model.ca(model.text_encoder(ids, lengths))
+            with torch.set_grad_enabled(train_generator):  # a critic-only step needs μ, σ as constants
+                mu, logvar = model.ca(model.text_encoder(ids, lengths))
             text_d = disc.encode_text(ids, lengths)
             with torch.no_grad():
                 c = self._condition(mu, logvar, eps_d)

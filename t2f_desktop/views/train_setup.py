@@ -19,7 +19,7 @@ from t2f_desktop.model_session import device_choices
 from t2f_desktop.resources import default_model_dir
 from t2f_desktop.run_setup import (PRECISION_LABELS, PRESET_LABELS, RESOLUTIONS, SIZE_LABELS, RunForm, bf16_runs_on,
                                    build_config, default_run_dir, describe_schedule, format_int_list, reader_dropped,
-                                   stages_for, start_model_info)
+                                   stages_for, start_model_card)
 from t2f_desktop.settings import Settings
 from t2f_desktop.workers.jobs import JobRunner
 
@@ -336,8 +336,8 @@ class TrainSetup(QWidget):
         except ValueError as error:
             self.schedule_summary.setText(f"⚠ {error}")
         else:
-            start = start_model_info(form)
-            text = describe_schedule(config, start[1] if start else None)
+            start = start_model_card(form)
+            text = describe_schedule(config, start.info if start else None)
             if reader_dropped(form):
                 text += " — no attribute reader: only the synthetic faces carry the labels it learns from"
             if form.mixed_precision == "bf16" and not bf16_runs_on(form.device):
