@@ -43,6 +43,7 @@ from core.training.events import (CheckpointSaved, Event, FreshCriticTraining, M
                                   SamplesSaved, StageChanged, StepMetrics, TrainingFinished, TrainingStarted,
                                   TrainingWarning)
 from core.training.matching import NearMisses, depth_for_step, matching_loss, matching_step
+from core.training.memory import memory_kept_for_training
 from core.training.rundir import RunDir
 from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
@@ -306,7 +307,8 @@ class Trainer:
         if self.context.is_main:
             self._lock.acquire()
         try:
-            return self._train(max_steps)
+            with memory_kept_for_training(enabled=self.device.type == "cpu"):
+                return self._train(max_steps)
         finally:
             self._lock.release()
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from core.training.memory import keep_freed_memory
+
 from t2f_desktop.errors import describe_error
 
 if TYPE_CHECKING:
@@ -217,6 +219,9 @@ class TrainingController(QObject):
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
+        # Before the thread's first allocation, so it shares the main heap whose freed blocks a CPU
+        # run reuses (see core.training.memory); a GPU run's few host tensors do not mind.
+        keep_freed_memory()
         thread.start()
 
     def pause(self) -> None:
