@@ -25,7 +25,12 @@ AMX), three more contestants run: ours with and without the penalty under bf16 a
 (``mixed_precision="bf16"``, the trainer's own autocast), and pro-gan-pth under the same
 ``torch.autocast`` (it has no mixed-precision mode of its own).
 
-The contestants run in one process, interleaved (A B C D A B C D …) after a warm-up round, so a
+On the CPU two more step in a child process that keeps freed memory (``core.training.memory``, which
+``Trainer.train`` turns on for a CPU run): ours with the penalty and pro-gan-pth, so the table shows
+ours as ``t2f train`` runs it, and what the same allocator setting gives pro-gan-pth. The setting is
+process-wide and cannot be undone, hence the child; everything else runs under glibc's defaults.
+
+The contestants run in one process (those two excepted), interleaved (A B C D A B C D …) after a warm-up round, so a
 change in machine load hits all of them alike. Each iteration's time includes fetching the real
 batch from an in-memory dataset. Reported: the median images/s of each and the ratio of ours to
 pro-gan-pth (ratio of medians, and the median of the per-round ratios).
@@ -142,6 +147,60 @@ class ProGanIteration:
         return dis_loss.item(), gen_loss.item()
 
 
+def _kept_memory_server(connection, widths: tuple[int, ...], latent: int, batch: int,  # noqa: ANN001 - Connection
+                        faces: int, threads: int) -> None:
+    """Child process: ours and pro-gan-pth with freed memory kept, one iteration per request."""
+    from core.training.memory import keep_freed_memory
+
+    kept = keep_freed_memory()  # first: as a training run does before its first step
+    torch.set_num_threads(threads)
+    dataset = fixtures.faces(faces, 64)
+    with tempfile.TemporaryDirectory(prefix="t2f-bench-kept-") as tmp:
+        trainer, pos = fixtures.make_trainer(Path(tmp) / "gp", widths, batch, gp_every=1, dataset=dataset)
+        steps: dict[str, Callable[[], object]] = {KEPT_OURS: lambda: trainer._train_step(pos)}
+        try:
+            steps[KEPT_PROGAN] = ProGanIteration(widths, latent, batch, dataset)
+        except ImportError:
+            pass
+        connection.send((kept, sorted(steps)))
+        while (name := connection.recv()) is not None:
+            steps[name]()
+            connection.send(None)
+
+
+KEPT_OURS = "ours, freed memory kept (as `t2f train` runs), GP every step"
+KEPT_PROGAN = "pro-gan-pth 3.4, freed memory kept"
+
+
+class KeptMemoryProcess:
+    """Contestants whose process keeps freed memory (``core.training.memory``), as a CPU training
+    run does. The setting is process-wide and cannot be undone, so they live in a child process
+    that steps on request; the parent, and everything else it times, keeps glibc's defaults.
+    """
+
+    def __init__(self, widths: tuple[int, ...], latent: int, batch: int, faces: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._connection, child_end = context.Pipe()
+        self._process = context.Process(target=_kept_memory_server, daemon=True,
+                                        args=(child_end, widths, latent, batch, faces, torch.get_num_threads()))
+        self._process.start()
+        self.kept, self.names = self._connection.recv()
+
+    def step(self, name: str) -> Callable[[], object]:
+        def run() -> object:
+            self._connection.send(name)
+            return self._connection.recv()
+
+        return run
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._connection.send(None)
+        self._process.join(timeout=30)
+
+
 def interleave(contestants: Sequence[Contestant], warmup: int, min_rounds: int, max_rounds: int,
                budget_s: float) -> int:
     """Warm up, then run rounds A B C … until ``min_rounds`` are done and the budget is spent."""
@@ -237,6 +296,26 @@ def bf16_ratios(by_name: dict[str, Contestant]) -> list[list]:
              statistics.median([x / y for x, y in zip(bf.rates(), other.rates())])] for label, other in pairs]
 
 
+KEPT_AS_SHIPPED = "ours, freed memory kept ÷ pro-gan-pth as it ships"
+
+
+def kept_memory_ratios(by_name: dict[str, Contestant]) -> list[list]:
+    """What keeping freed memory gives each implementation, and ours against pro-gan-pth with it
+    (like for like) and without it (as its users run it: glibc's defaults)."""
+    kept = by_name[KEPT_OURS]
+    pairs = [("ours, freed memory kept ÷ ours, glibc defaults", kept, by_name["ours, GP every step"])]
+    theirs = by_name.get("pro-gan-pth 3.4 (WGAN-GP)")
+    theirs_kept = by_name.get(KEPT_PROGAN)
+    if theirs_kept is not None and theirs is not None:
+        pairs.append(("pro-gan-pth, freed memory kept ÷ pro-gan-pth, glibc defaults", theirs_kept, theirs))
+    if theirs_kept is not None:
+        pairs.append(("ours ÷ pro-gan-pth, both with freed memory kept", kept, theirs_kept))
+    if theirs is not None:
+        pairs.append((KEPT_AS_SHIPPED, kept, theirs))
+    return [[label, statistics.median(a.rates()) / statistics.median(b.rates()),
+             statistics.median([x / y for x, y in zip(a.rates(), b.rates())])] for label, a, b in pairs]
+
+
 def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}, torch {torch.__version__})"
@@ -307,9 +386,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if autocast_dtype("bf16", device) is not None:  # the same iterations under the trainer's bf16 autocast
         contestants += mixed_precision_contestants(root, widths, batch, latent, dataset, device, progan is not None,
                                                    contestant, report)
-    rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,
-                        budget_s=8 if quick else 80)
-    tmp.cleanup()
+    kept_process = None
+    if not gpu:  # a CPU run keeps freed memory (core.training.memory); a GPU's tensors are not malloc's
+        log("starting the freed-memory-kept process …")
+        kept_process = KeptMemoryProcess(widths, latent, batch, len(dataset))
+        if kept_process.kept:
+            contestants += [contestant(name, kept_process.step(name)) for name in (KEPT_OURS, KEPT_PROGAN)
+                            if name in kept_process.names]
+        else:
+            report.notes.append("freed memory kept: not available here (the C library is not glibc)")
+    try:
+        rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,
+                            budget_s=8 if quick else 75)
+    finally:
+        if kept_process is not None:
+            kept_process.close()
+        tmp.cleanup()
 
     by_name = {c.name: c for c in contestants}
     a = by_name["ours, GP every step"]
@@ -331,7 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             p = progan.parameters()
         w = bundled_widths if "bundled" in c.name else widths
         gp = "every step" if ("GP every" in c.name or c.name.startswith("pro-gan")) else "none"
-        add(c.name, w, gp, statistics.median(rates), rates, p, "measured")
+        how = "measured, child process" if c.name in (KEPT_OURS, KEPT_PROGAN) else "measured"
+        add(c.name, w, gp, statistics.median(rates), rates, p, how)
     rate4, per4 = schedule_rate(a, by_name["ours, no GP"], 4)
     add("ours, gp_every=4 (default)", widths, "every 4th", rate4, per4, params(ours_gp), "1 GP + 3 plain steps")
     rate_b, per_b = schedule_rate(by_name["ours bundled widths, GP every step"], by_name["ours bundled widths, no GP"],
@@ -357,6 +450,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                           ["ours gp_every=4 ÷ pro-gan-pth", ratio4,
                            statistics.median([x / y for x, y in zip(per4, b.rates())])]])
         data.update(ratio_like_for_like=ratio, ratio_per_round=ratio_rounds, ratio_gp_every_4=ratio4)
+    if KEPT_OURS in by_name:
+        rows_kept = kept_memory_ratios(by_name)
+        report.add_table("Freed memory kept (`core.training.memory`, as a CPU training run does), GP every step",
+                         ["comparison", "ratio of medians", "median of per-round ratios"], rows_kept)
+        data["kept_memory_ratios"] = {row[0]: row[1] for row in rows_kept}
     if "ours bf16, GP every step" in by_name:
         rows_bf = bf16_ratios(by_name)
         report.add_table(f"Mixed precision (bf16 autocast) on the {'GPU' if gpu else 'CPU'}",
@@ -365,6 +463,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not gpu:  # the target is set for the CPU; on a GPU the ratio is reported, not judged
         report.targets.append(Target("ours ÷ pro-gan-pth images/s, equal widths, GP every step", ratio,
                                      TARGET_RATIO, "×"))
+        as_run = data.get("kept_memory_ratios", {}).get(KEPT_AS_SHIPPED)
+        if as_run is not None:
+            report.targets.append(Target("ours as `t2f train` runs it (freed memory kept) ÷ pro-gan-pth as it ships, "
+                                         "equal widths, GP every step", as_run, TARGET_RATIO, "×",
+                                         note="pro-gan-pth given the same allocator setting gains too "
+                                              "(see the freed-memory table)"))
         as_shipped = data.get("bf16_ratios", {}).get("ours bf16 ÷ pro-gan-pth fp32 (as it ships), GP every step")
         if as_shipped is not None:
             report.targets.append(Target("ours with bf16 autocast ÷ pro-gan-pth as it ships (fp32), GP every step",
@@ -378,7 +482,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.data = data
     report.notes += [
         f"depth {pos.stage} (64×64), α = {pos.alpha:.2f}, batch {batch}, latent {latent}, torch threads "
-        f"{torch.get_num_threads()}; contestants interleaved in one process after one warm-up round; device "
+        f"{torch.get_num_threads()}; contestants interleaved after one warm-up round, in one process with glibc's "
+        "malloc defaults except the two freed-memory-kept ones, which step in a child process; device "
         f"{device_name(device)}, {iterations} iteration(s) per timed call.",
         "Our iteration does more kinds of work (two LSTM text encoders — the critic's runs twice —, conditioning "
         "augmentation + KL, the mismatched-caption score) but slightly fewer convolution FLOPs than pro-gan-pth's, "
