@@ -155,6 +155,16 @@ def caption_words(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(match.group(0).lower() for text in texts for match in WORD.finditer(text))
 
 
+def adds_a_modifier(candidate: str, word: str) -> bool:
+    """Whether reading ``word`` as ``candidate`` would add a word the writer did not write.
+
+    WordNet links a general adjective to its specific satellites ("faced" is *similar to*
+    "long-faced"), so "fresh-faced", read by its head "faced", came out as "long-faced": a long face
+    nobody asked for. A compound that is the word plus a modifier is never its reading.
+    """
+    return candidate.endswith(f"-{word}") or candidate.startswith(f"{word}-")
+
+
 @dataclass
 class WordReader:
     """Reads descriptions with a model's known words and a lexicon (see the module docstring).
@@ -178,7 +188,8 @@ class WordReader:
                 return None
             forms = lexicon.base_forms(lower)
             known_form = next((f for f in forms if f in self.known), None)
-            reading = known_form or next((w for w in lexicon.related(lower) if w in self.known), None)
+            reading = known_form or next((w for w in lexicon.related(lower)
+                                          if w in self.known and not adds_a_modifier(w, lower)), None)
             if reading is None and "-" in lower:  # an English compound's head is its last part:
                 reading = self.substitute(lower.rsplit("-", 1)[1])  # "close-cropped" is cropped
             self._memo[lower] = reading

@@ -13,6 +13,8 @@ DATA_ADJ = """  1 This software and database is being provided to you, the LICEN
 00000001 00 a 01 blue 0 000 | of the colour of the sky
 00000002 00 s 04 azure 0 cerulean 0 sky-blue 0 bright_blue 0 001 & 00000001 a 0000 | deep blue
 00000003 00 a 02 grey 0 gray 0 000 | like ash
+00000004 00 a 01 faced 0 001 & 00000005 a 0000 | having a face
+00000005 00 s 01 long-faced 0 001 & 00000004 a 0000 | having a long face
 """
 DATA_NOUN = """  1 This software and database is being provided to you, the LICENSEE, by
 00000010 06 n 01 hat 0 001 @ 00000013 n 0000 | headdress with a brim
@@ -25,6 +27,8 @@ INDEX_ADJ = """  1 This software and database is being provided to you, the LICE
 azure a 1 1 & 1 0 00000002
 blue a 1 0 1 0 00000001
 cerulean a 1 1 & 1 0 00000002
+faced a 1 1 & 1 0 00000004
+long-faced a 1 1 & 1 0 00000005
 grey a 1 0 1 0 00000003
 gray a 1 0 1 0 00000003
 sky-blue a 1 1 & 1 0 00000002
@@ -86,6 +90,14 @@ def test_the_reader_replaces_unknown_words_by_known_ones_and_reports_the_rest(le
     assert reader.read("a sky-blue hat").replaced == (("sky-blue", "blue"),)
     assert reader.read("a zorbly-hat").unknown == () and reader.read("a hat-zorbly").unknown == ("hat-zorbly",)
     assert Reading("a blue hat").describe() == ""
+
+
+def test_a_reading_never_adds_a_modifier_the_writer_did_not_write(lexicon):
+    assert lexicon.related("faced") == ["long-faced"]  # WordNet: "faced" is similar to "long-faced"
+    reader = WordReader(frozenset({"a", "face", "long-faced"}), lexicon)
+    # "fresh-faced" by its head "faced" once read as "long-faced"; it says nothing about length.
+    assert reader.read("a fresh-faced man").unknown == ("fresh-faced", "man")
+    assert reader.read("a long-faced man").replaced == ()
 
 
 def test_the_table_file_round_trips_is_deterministic_and_refuses_what_it_is_not(wordnet_dir, tmp_path, capsys):
