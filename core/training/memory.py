@@ -19,12 +19,15 @@ dynamic threshold once ``mallopt`` set one, so the settings stay after training;
 :func:`memory_kept_for_training` gives the free memory back to the system (``malloc_trim``), so an
 app that trained once does not hold a step's worth of memory while it idles. Elsewhere (macOS,
 Windows, musl) nothing is changed: their allocators cache large blocks differently.
+``T2F_KEEP_FREED_MEMORY=0`` in the environment leaves glibc's defaults (e.g. where the ~500 MB a
+run at these widths keeps matters more than its speed).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import platform
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +40,8 @@ M_ARENA_MAX = -8
 #: Free memory at the top of the heap beyond which glibc trims it while training: above what one
 #: step frees (about 1 GiB at 64×64, batch 32, widths up to 256), so it is not trimmed every step.
 TRIM_THRESHOLD_BYTES = 1 << 30
+#: Set to "0" to leave the allocator alone.
+OPT_OUT = "T2F_KEEP_FREED_MEMORY"
 
 
 @cache
@@ -53,10 +58,11 @@ def _glibc() -> ctypes.CDLL | None:
 def keep_freed_memory() -> bool:
     """Make glibc keep large freed blocks for reuse (see the module docstring).
 
-    Returns whether the allocator was changed: False where the C library is not glibc.
+    Returns whether the allocator was changed: False where the C library is not glibc, or
+    ``T2F_KEEP_FREED_MEMORY=0`` asks for glibc's defaults.
     """
     libc = _glibc()
-    if libc is None:
+    if libc is None or os.environ.get(OPT_OUT) == "0":
         return False
     settings = ((M_MMAP_MAX, 0), (M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES), (M_ARENA_MAX, 1))
     accepted = [libc.mallopt(parameter, value) == 1 for parameter, value in settings]

@@ -7,6 +7,7 @@ leak into the rest of the suite, and a fresh process is what a training run star
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 import platform
 import subprocess
@@ -69,9 +70,9 @@ print(digest.hexdigest())
 """
 
 
-def _run(code: str, *args: str) -> str:
+def _run(code: str, *args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
-                            cwd=ROOT)
+                            cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
@@ -95,6 +96,12 @@ def test_the_training_context_keeps_memory_only_when_enabled():
     assert inside["in_context"] is True and inside["faults"] <= 16_384
     off = _faults("default", "main")
     assert off["in_context"] is False and off["faults"] > 3 * 16_384
+
+
+def test_the_environment_can_leave_glibc_defaults():
+    env = {**os.environ, "T2F_KEEP_FREED_MEMORY": "0"}
+    opted_out = json.loads(_run(FAULTS_PROBE, "kept", "main", env=env))
+    assert opted_out["kept"] is False and opted_out["faults"] > 3 * 16_384
 
 
 def test_a_training_step_is_bit_identical_with_memory_kept():
