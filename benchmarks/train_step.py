@@ -30,8 +30,8 @@ On the CPU two more step in a child process that keeps freed memory (``core.trai
 ours as ``t2f train`` runs it, and what the same allocator setting gives pro-gan-pth. The setting is
 process-wide and cannot be undone, hence the child; everything else runs under glibc's defaults.
 
-The contestants run in one process (those two excepted), interleaved (A B C D A B C D …) after a warm-up round, so a
-change in machine load hits all of them alike. Each iteration's time includes fetching the real
+The contestants run in one process (those two excepted), interleaved (A B C D A B C D …) after a
+warm-up round, so a change in machine load hits all of them alike. Each iteration's time includes fetching the real
 batch from an in-memory dataset. Reported: the median images/s of each and the ratio of ours to
 pro-gan-pth (ratio of medians, and the median of the per-round ratios).
 """
@@ -389,12 +389,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     kept_process = None
     if not gpu:  # a CPU run keeps freed memory (core.training.memory); a GPU's tensors are not malloc's
         log("starting the freed-memory-kept process …")
-        kept_process = KeptMemoryProcess(widths, latent, batch, len(dataset))
-        if kept_process.kept:
-            contestants += [contestant(name, kept_process.step(name)) for name in (KEPT_OURS, KEPT_PROGAN)
-                            if name in kept_process.names]
+        try:
+            kept_process = KeptMemoryProcess(widths, latent, batch, len(dataset))
+        except (EOFError, OSError) as error:  # the child died setting up: report it, time the rest
+            report.notes.append(f"freed memory kept: the child process failed ({type(error).__name__}: {error})")
         else:
-            report.notes.append("freed memory kept: not available here (the C library is not glibc)")
+            if kept_process.kept:
+                contestants += [contestant(name, kept_process.step(name)) for name in (KEPT_OURS, KEPT_PROGAN)
+                                if name in kept_process.names]
+            else:
+                report.notes.append("freed memory kept: not available here (the C library is not glibc, or "
+                                    "T2F_KEEP_FREED_MEMORY=0)")
     try:
         rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,
                             budget_s=8 if quick else 75)

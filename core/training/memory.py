@@ -6,8 +6,10 @@ freed, but never above 32 MiB) to the kernel with ``mmap`` and gives it back wit
 activations afresh and the kernel zeroed each 4 KiB page on first touch: ``torch.profiler`` put
 1.1 s of a 4–7 s step in ``fill_`` and ``copy_`` on such tensors (page faults, not arithmetic), and
 convolutions writing fresh outputs paid the same. With ``mmap`` off for ``malloc`` and the trim
-threshold raised, freed blocks stay in the heap and are reused: 13–22 % more images/s for the same
-step (``benchmarks/train_step.py``). The math is untouched: only where the bytes live changes.
+threshold raised, freed blocks stay in the heap and are reused: 1.3–1.6× the images/s at widths
+256…32 (``benchmarks/train_step.py``), for about 500 MB more resident memory; nothing at the bundled
+model's narrow widths, whose tensors stay under the threshold anyway. The math is untouched: only
+where the bytes live changes.
 
 PyTorch's CPU tensors come from ``posix_memalign``, i.e. this ``malloc``; the settings are
 process-wide (``mallopt``). A thread other than the main one allocates from its own arena, whose
