@@ -147,6 +147,12 @@ class ProGanIteration:
         return dis_loss.item(), gen_loss.item()
 
 
+#: Contestant names of the freed-memory-kept child process, and the ratio its target line reads.
+KEPT_OURS = "ours, freed memory kept (as `t2f train` runs), GP every step"
+KEPT_PROGAN = "pro-gan-pth 3.4, freed memory kept"
+KEPT_AS_SHIPPED = "ours, freed memory kept ÷ pro-gan-pth as it ships"
+
+
 def _kept_memory_server(connection, widths: tuple[int, ...], latent: int, batch: int,  # noqa: ANN001 - Connection
                         faces: int, threads: int) -> None:
     """Child process: ours and pro-gan-pth with freed memory kept, one iteration per request."""
@@ -166,10 +172,6 @@ def _kept_memory_server(connection, widths: tuple[int, ...], latent: int, batch:
         while (name := connection.recv()) is not None:
             steps[name]()
             connection.send(None)
-
-
-KEPT_OURS = "ours, freed memory kept (as `t2f train` runs), GP every step"
-KEPT_PROGAN = "pro-gan-pth 3.4, freed memory kept"
 
 
 class KeptMemoryProcess:
@@ -294,9 +296,6 @@ def bf16_ratios(by_name: dict[str, Contestant]) -> list[list]:
                       by_name["pro-gan-pth 3.4 (WGAN-GP)"]))
     return [[label, statistics.median(bf.rates()) / statistics.median(other.rates()),
              statistics.median([x / y for x, y in zip(bf.rates(), other.rates())])] for label, other in pairs]
-
-
-KEPT_AS_SHIPPED = "ours, freed memory kept ÷ pro-gan-pth as it ships"
 
 
 def kept_memory_ratios(by_name: dict[str, Contestant]) -> list[list]:
