@@ -61,7 +61,8 @@ def format_summary(report: dict) -> str:
             if key in report and name in report[key]["per_attribute"]:
                 extra.append(f"{label} {report[key]['per_attribute'][name]:.3f}")
         lines.append(f"  {name:<12} {value:.3f}   " + "  ".join(extra))
-    for key, label in (("paraphrase", "paraphrase split"),
+    for key, label in (("faithfulness_as_written", "words as written (no WordNet reading)"),
+                       ("paraphrase", "paraphrase split"),
                        ("paraphrase_as_written", "paraphrase split, words as written (no WordNet reading)"),
                        ("ceiling_real_faces", "ceiling (real faces)"),
                        ("floor_shuffled_captions", "floor (shuffled captions)")):

@@ -117,6 +117,10 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
     generated = generate_faces(model, [c.text for c in captions], seeds)
     predictions, gen_features = judge.read(generated)
     report["faithfulness"] = score_faithfulness(predictions, captions, seeds).to_dict()
+    if custom and model.known_words is not None:  # a person's own words: what the word reader adds
+        with model.words_as_written():
+            literal = generate_faces(model, [c.text for c in captions], seeds)
+        report["faithfulness_as_written"] = score_faithfulness(judge.predict(literal), captions, seeds).to_dict()
 
     wrong = derangement(len(captions), torch.Generator().manual_seed(0)).tolist() if len(captions) > 1 else [0]
     shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)

@@ -124,6 +124,8 @@ def test_cli_evaluate_with_custom_captions_json_and_report(face_model, tmp_path,
     assert code == 0
     data = json.loads(out.read_text())
     assert set(data["faithfulness"]["per_attribute"]) == {"gender", "hair_color", "expression", "age", "facial_hair"}
+    # A person's own captions are also scored without the word reader, to show what it adds.
+    assert set(data["faithfulness_as_written"]["per_attribute"]) == set(data["faithfulness"]["per_attribute"])
     assert (tmp_path / "html" / "index.html").exists() and (tmp_path / "html" / "attributes.png").exists()
     size = 2 * face_model.config.resolution + 4  # faces drawn at twice their size, 4 px apart
     assert Image.open(tmp_path / "html" / "sheet.png").size == (2 * size + 4 + 420, 2 * size + 4)
