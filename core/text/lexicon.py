@@ -39,7 +39,7 @@ because been before behind being below beneath beside besides between beyond bot
 did do does down during each either else even ever every few for from had has have he her here
 hers herself him himself his how i if in inside into is it its itself just like may me might more
 most much must my myself near neither no nor not of off on once one only onto or other our ours
-out outside over own per perhaps quite rather really same she should since so some such than that
+out outside over own past per perhaps quite rather really same she should since so some such than that
 the their theirs them themselves then there these they this those though through throughout to
 too toward towards under until up upon us very via was we were what whatever when where whether
 which while who whom whose why will with within without would yet you your yours

@@ -5,7 +5,7 @@ import torch
 
 from core.io import ModelFileError
 from core.model.t2f import T2F
-from core.text.lexicon import DEFAULT_LEXICON, Lexicon, Reading, WordReader, caption_words
+from core.text.lexicon import DEFAULT_LEXICON, Lexicon, Reading, WordReader, adds_a_modifier, caption_words
 from core.text.wordnet import build_table, main as build_main, write_table
 
 #: WordNet 3.0's file formats, a handful of synsets (offsets are only keys here).
@@ -98,6 +98,10 @@ def test_a_reading_never_adds_a_modifier_the_writer_did_not_write(lexicon):
     # "fresh-faced" by its head "faced" once read as "long-faced"; it says nothing about length.
     assert reader.read("a fresh-faced man").unknown == ("fresh-faced", "man")
     assert reader.read("a long-faced man").replaced == ()
+    assert adds_a_modifier("long-faced", "faced") and adds_a_modifier("faced-up", "faced")
+    assert not adds_a_modifier("surfaced", "faced") and not adds_a_modifier("faced", "long-faced")
+    # "past" is a preposition, left as written: WordNet's adjective once read "gazing past" as "gazing old".
+    assert reader.read("gazing past the camera").unknown == ("gazing", "camera")
 
 
 def test_the_table_file_round_trips_is_deterministic_and_refuses_what_it_is_not(wordnet_dir, tmp_path, capsys):
