@@ -8,8 +8,9 @@ Gaussians close to N(0, I) so the space stays well-populated.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
+
+from core.model.ops import leaky_relu
 
 
 class ConditioningAugmentation(nn.Module):
@@ -37,5 +38,5 @@ def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 def leaky(x: torch.Tensor) -> torch.Tensor:
-    """The LeakyReLU(0.2) every ProGAN layer uses."""
-    return F.leaky_relu(x, 0.2)
+    """The LeakyReLU(0.2) every ProGAN layer uses (see :mod:`core.model.ops` for its backward)."""
+    return leaky_relu(x)

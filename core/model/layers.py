@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.model.ops import average_pool_2x
+
 
 class EqualizedConv2d(nn.Module):
     """A 2-D convolution whose weight is scaled by ``gain / √fan_in`` at every forward pass."""
@@ -94,5 +96,5 @@ def fade(old: torch.Tensor, new: torch.Tensor, alpha: float) -> torch.Tensor:
 
 
 def downsample2x(x: torch.Tensor) -> torch.Tensor:
-    """2×2 average pooling."""
-    return F.avg_pool2d(x, 2)
+    """2×2 average pooling (see :mod:`core.model.ops` for its backward)."""
+    return average_pool_2x(x)

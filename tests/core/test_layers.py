@@ -69,3 +69,31 @@ def test_generator_fades_in_under_autocast_when_upsampling_stays_float32(monkeyp
         faces = Generator(config)(latent, 2, 0.5)
     assert faces.shape == (2, 3, 16, 16) and faces.dtype == torch.float32
     assert torch.isfinite(faces).all()
+
+
+def _penalty_gradient(x, weight, activation, pool):
+    """d/dweight of a WGAN-GP-style penalty ‖∂critic/∂x‖² for a one-layer critic."""
+    x = x.clone().requires_grad_(True)
+    score = pool(activation(torch.nn.functional.conv2d(x, weight, padding=1))).sum()
+    (grad_x,) = torch.autograd.grad(score, x, create_graph=True)
+    (grad_w,) = torch.autograd.grad(grad_x.pow(2).sum(), weight)
+    return score, grad_x, grad_w
+
+
+def test_leaky_relu_and_pooling_match_torch_in_value_gradient_and_penalty_gradient():
+    from core.model.ops import average_pool_2x, leaky_relu
+
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 3, 8, 8, generator=gen)
+    x[0, 0, 0, :2] = 0.0  # the kink: LeakyReLU's gradient at exactly 0 is the slope, as in torch
+    weight = torch.randn(5, 3, 3, 3, generator=gen, requires_grad=True)
+    ours = _penalty_gradient(x, weight, leaky_relu, average_pool_2x)
+    torch_ops = _penalty_gradient(x, weight, lambda t: torch.nn.functional.leaky_relu(t, 0.2),
+                                  lambda t: torch.nn.functional.avg_pool2d(t, 2))
+    assert torch.equal(ours[0], torch_ops[0]) and torch.equal(ours[1], torch_ops[1])  # bit-identical
+    torch.testing.assert_close(ours[2], torch_ops[2], rtol=1e-6, atol=1e-6)  # summation order only
+    assert ours[2].abs().max() > 1  # a real gradient, not zeros on both sides
+    with torch.no_grad():  # drawing faces takes the plain ops
+        assert torch.equal(leaky_relu(x), torch.nn.functional.leaky_relu(x, 0.2))
+    odd = torch.randn(1, 2, 5, 5, requires_grad=True)
+    assert average_pool_2x(odd).shape == (1, 2, 2, 2)  # odd sizes fall back to avg_pool2d
