@@ -64,6 +64,8 @@ def format_summary(report: dict) -> str:
     for key, label in (("faithfulness_as_written", "words as written (no WordNet reading)"),
                        ("paraphrase", "paraphrase split"),
                        ("paraphrase_as_written", "paraphrase split, words as written (no WordNet reading)"),
+                       ("fresh_wordings", "fresh wordings (resources/captions; never used to tune the reading)"),
+                       ("fresh_wordings_as_written", "fresh wordings, words as written"),
                        ("ceiling_real_faces", "ceiling (real faces)"),
                        ("floor_shuffled_captions", "floor (shuffled captions)")):
         if key in report:

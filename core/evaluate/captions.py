@@ -10,6 +10,8 @@ from core.data.synthetic import ATTRIBUTES, SyntheticFaces
 
 #: Faces used for evaluation come from their own seed: never the GAN's or the judge's training faces.
 EVAL_SEED = 777
+#: Descriptions in wording no part of T2F was built or tuned on (``scripts/fresh_wordings.py``).
+FRESH_WORDINGS = Path(__file__).resolve().parents[2] / "resources" / "captions" / "fresh-wordings.jsonl"
 
 
 @dataclass(frozen=True)

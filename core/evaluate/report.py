@@ -3,6 +3,8 @@
 All four compare generated faces with real rendered faces through the attribute judge: its
 predictions for faithfulness, its pooled features for distances and diversity. Diversity also says,
 in the judge's words, how often what a caption leaves unsaid is the same on all of its seeds.
+Wording robustness is scored twice: on the ``paraphrase`` split (held-out templates and synonyms,
+which have guided the word reader's rules) and on the fresh-wordings file, which never has.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 import torch
 
 from core.data.synthetic import ATTRIBUTES, SyntheticFaces
-from core.evaluate.captions import EVAL_SEED, EvalCaption, synthetic_captions
+from core.evaluate.captions import EVAL_SEED, FRESH_WORDINGS, EvalCaption, load_caption_file, synthetic_captions
 from core.evaluate.distances import frechet_distance, kernel_distance, mean_pairwise_distance
 from core.evaluate.judge import AttributeJudge
 from core.data.base import uint8_to_float
@@ -170,5 +172,15 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
             with model.words_as_written():
                 literal = generate_faces(model, [c.text for c in para], seeds)
             report["paraphrase_as_written"] = score_faithfulness(judge.predict(literal), para, seeds).to_dict()
+        if FRESH_WORDINGS.is_file():  # the paraphrase split has guided the word reader; this set never has
+            progress("fresh wordings")
+            fresh = load_caption_file(FRESH_WORDINGS)
+            fresh_images = generate_faces(model, [c.text for c in fresh], seeds)
+            report["fresh_wordings"] = score_faithfulness(judge.predict(fresh_images), fresh, seeds).to_dict()
+            if model.known_words is not None:
+                with model.words_as_written():
+                    literal = generate_faces(model, [c.text for c in fresh], seeds)
+                report["fresh_wordings_as_written"] = score_faithfulness(judge.predict(literal), fresh,
+                                                                         seeds).to_dict()
     report["_images"] = {"generated": generated, "captions": captions}
     return report

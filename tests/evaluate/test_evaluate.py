@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from core.cli.main import main
+from core.data.synthetic import ATTRIBUTES
 from core.evaluate.captions import EvalCaption, load_caption_file, synthetic_captions
 from core.evaluate.judge import DEFAULT_JUDGE, AttributeJudge
 from core.evaluate.report import evaluate_model, score_faithfulness
@@ -108,6 +109,9 @@ def test_pipeline_numbers_are_sane(face_model, judge):
     # The model knows its captions' words, so the paraphrase split is also scored with words as written.
     assert face_model.known_words and "woman" in face_model.known_words
     assert set(report["paraphrase_as_written"]["per_attribute"]) == set(report["paraphrase"]["per_attribute"])
+    # The fresh-wordings set is scored too, both ways; it mentions every attribute somewhere.
+    assert set(report["fresh_wordings"]["per_attribute"]) == set(ATTRIBUTES)
+    assert 0 <= report["fresh_wordings_as_written"]["mean"] <= 1
 
 
 def test_cli_evaluate_with_custom_captions_json_and_report(face_model, tmp_path, capsys):
