@@ -49,7 +49,7 @@ from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
 from core.training.schedule import (Position, position, real_images_at, schedule_misfits_model,
                                     schedule_moves_back)
-from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss
+from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss, unsaid_marginal_loss
 
 Callback = Callable[[Event], None]
 
@@ -257,7 +257,7 @@ class Trainer:
                                  f"{self.dataset.summary.source} has none (set reader_steps to 0)")
             self.reader = AttributeClassifier(table, cfg.model.resolution, cfg.train.reader_width).to(self.device)
         self.unsaid: UnsaidTargets | None = None
-        if self.reader is not None and cfg.train.unsaid_diversity_weight > 0:
+        if self.reader is not None and (cfg.train.unsaid_diversity_weight > 0 or cfg.train.unsaid_marginal_weight > 0):
             self.unsaid = UnsaidTargets(self.reader.table,
                                         [self.dataset.attributes(i) for i in range(len(self.dataset))])
 
@@ -597,6 +597,7 @@ class Trainer:
         use_reader = self.reader is not None and cfg.reader_weight > 0
         seek_modes = cfg.mode_seeking_weight > 0 and count > 1
         vary_unsaid = self.unsaid is not None and cfg.unsaid_diversity_weight > 0 and count > 1
+        match_unsaid = self.unsaid is not None and cfg.unsaid_marginal_weight > 0
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z_d, eps_d = self._noise(count)
         z_g, eps_g = self._noise(count)
@@ -659,7 +660,7 @@ class Trainer:
                         disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl
-                readings = self.reader(fake) if use_reader or vary_unsaid else None
+                readings = self.reader(fake) if use_reader or vary_unsaid or match_unsaid else None
                 if use_reader:
                     misread = reader_cross_entropy(readings, label_targets(self.reader.table, mentioned, self.device))
                     g_total = g_total + cfg.reader_weight * misread
@@ -675,6 +676,10 @@ class Trainer:
                     unsaid_cost = unsaid_diversity_loss({k: v[:half] for k, v in readings.items()},
                                                           self.reader(twins), self.unsaid.names, targets, unsaid)
                     g_total = g_total + cfg.unsaid_diversity_weight * unsaid_cost
+                if match_unsaid:
+                    _, all_unsaid = self.unsaid.for_captions(mentioned)
+                    marginal_cost = unsaid_marginal_loss(readings, self.unsaid.frequencies(mentioned), all_unsaid)
+                    g_total = g_total + cfg.unsaid_marginal_weight * marginal_cost
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -699,6 +704,8 @@ class Trainer:
             values["mode_seeking"] = seeking.item()
         if vary_unsaid:
             values["unsaid_diversity"] = unsaid_cost.item()
+        if match_unsaid:
+            values["unsaid_marginal"] = marginal_cost.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:

@@ -44,6 +44,9 @@ OPTIONAL_SERIES = (
     ("unsaid_diversity", "Unsaid diversity", "#17becf",
      "How much more two seeds agree on what a caption leaves unsaid than real faces do, plus how unsure "
      "the attribute reader is of those attributes"),
+    ("unsaid_marginal", "Unsaid marginals", "#bcbd22",
+     "How far the batch's mix of what its captions leave unsaid (hair colour, skin, …) is from real "
+     "faces with those descriptions (KL divergence; 0 = the same mix)"),
 )
 HIDDEN_AT_FIRST = {"drift"}
 LEGEND_COLUMNS = 3

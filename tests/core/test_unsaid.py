@@ -1,4 +1,4 @@
-"""The unsaid-attribute diversity term: its targets from real labels, its loss, and the trainer's use."""
+"""The unsaid-attribute terms (diversity, marginals): targets from real labels, losses, and the trainer's use."""
 
 import json
 import math
@@ -8,7 +8,7 @@ import torch
 
 from core.training import unsaid as unsaid_module
 from core.training.trainer import Trainer
-from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss
+from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss, unsaid_marginal_loss
 from tests.conftest import make_toy_dataset, tiny_config
 
 TABLE = {"facial_hair": ("beard", "none"), "gender": ("man", "woman"), "hair": ("black", "red")}
@@ -86,3 +86,40 @@ def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_p
         tiny_config(unsaid_diversity_weight=1.0)
     with pytest.raises(ValueError, match="unsaid_diversity_weight must be 0 or more, got -1"):
         tiny_config(unsaid_diversity_weight=-1.0, **reader)
+
+
+def test_marginal_targets_are_real_value_frequencies_and_the_loss_matches_the_batch_to_them():
+    targets = UnsaidTargets(TABLE, _faces())
+    captions = [{"gender": "woman"}, {"gender": "man", "hair": "red"}]
+    freq = targets.frequencies(captions)
+    _, unsaid = targets.for_captions(captions)
+    assert freq["hair"][0].tolist() == pytest.approx([0.75, 0.25])  # women: 15 black, 5 red
+    assert freq["facial_hair"][1].tolist() == pytest.approx([0.5, 0.5])  # red-haired men: half bearded
+    assert freq["hair"][1].tolist() == [0.0, 0.0] and not unsaid[1, 2]  # stated: no target
+    # The batch draws black hair for the woman with certainty where real women have it 3 in 4 times.
+    logits = {"facial_hair": torch.tensor([[0.0, 9.0], [0.0, 0.0]]), "gender": torch.zeros(2, 2),
+              "hair": torch.tensor([[9.0, -9.0], [0.0, 0.0]], requires_grad=True)}
+    loss = unsaid_marginal_loss(logits, freq, unsaid)
+    # Attributes with unsaid cells: facial hair (the woman, unbearded like every real woman, and the
+    # man, even odds like real red-haired men: drawn as wanted, KL ≈ 0) and hair (the woman only).
+    black = torch.tensor([9.0, -9.0]).softmax(-1)
+    expected_hair = 0.75 * math.log(0.75 / black[0]) + 0.25 * math.log(0.25 / black[1])
+    assert loss.item() == pytest.approx(expected_hair / 2, rel=1e-4)
+    loss.backward()
+    assert logits["hair"].grad[0, 1] < 0  # more red for the woman lowers it
+    matched = {**logits, "hair": torch.tensor([[math.log(3.0), 0.0], [0.0, 0.0]])}
+    assert unsaid_marginal_loss(matched, freq, unsaid).item() == pytest.approx(0.0, abs=1e-6)
+    nothing = unsaid_marginal_loss(logits, freq, torch.zeros_like(unsaid))
+    assert nothing.item() == 0.0
+
+
+def test_the_trainer_logs_the_marginal_term_when_asked(tmp_path):
+    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
+    Trainer(tmp_path / "run", tiny_config(stage_images=16, batch=8, unsaid_marginal_weight=1.0, **reader),
+            make_toy_dataset(32)).train()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    values = [line["unsaid_marginal"] for line in lines if "unsaid_marginal" in line]
+    assert values and all(math.isfinite(v) and v >= 0 for v in values)
+    assert all("unsaid_diversity" not in line for line in lines)
+    with pytest.raises(ValueError, match="unsaid_marginal_weight needs the attribute reader"):
+        tiny_config(unsaid_marginal_weight=1.0)
