@@ -17,8 +17,8 @@ value once. Forward values and first gradients are bit-identical to ``F.leaky_re
 ``F.avg_pool2d``; second-order gradients equal theirs up to float summation order
 (``tests/core/test_layers.py``). Without autograd (drawing faces) the plain ops run.
 ``benchmarks.train_step`` (AVX-512 EPYC, 2026-12-07): ours ÷ pro-gan-pth 1.01× → 1.10× under
-glibc's malloc defaults, 1.39× → 1.47× as ``t2f train`` runs it (freed memory kept, where fresh
-buffers no longer fault and the gain is smaller).
+glibc's malloc defaults; as ``t2f train`` runs it (freed memory kept, where fresh buffers no longer
+fault) 1.39× → 1.47×, though a third run read 1.29×: that ratio swings more between runs than this.
 """
 
 from __future__ import annotations
