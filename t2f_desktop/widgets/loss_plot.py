@@ -30,21 +30,23 @@ from t2f_desktop.progress import ema_smooth
 SERIES = (
     ("d_loss", "D loss", "#1f77b4", "The critic's loss: Wasserstein estimate plus the matching term"),
     ("g_loss", "G loss", "#ff7f0e", "The generator's adversarial loss (minus the critic's score of its faces)"),
-    ("gp", "Gradient penalty", "#2ca02c", "WGAN-GP: how far the critic's gradient norm is from 1"),
+    ("gp", "Grad. penalty", "#2ca02c", "WGAN-GP: how far the critic's gradient norm is from 1"),
     ("kl", "KL", "#d62728", "Conditioning augmentation's KL divergence from a unit Gaussian"),
     ("drift", "Drift", "#9467bd", "E[D(real)²] before its 0.001 weight; large, so unchecked at first"),
 )
+#: Legend names stay within 13 characters (12 in the middle column): three columns of them fit the monitor's plot at the
+#: window's default size without clipping; the tooltips say the rest.
 #: Terms only some runs log (each is off in plain T2F): a curve and legend entry appear with the
 #: first record that carries the key, so a run without them shows no empty entries.
 OPTIONAL_SERIES = (
-    ("reader_loss", "Attribute reader", "#8c564b",
+    ("reader_loss", "Attr. reader", "#8c564b",
      "Cross-entropy of the attribute reader on what each caption states (lower: more faithful faces)"),
     ("mode_seeking", "Mode seeking", "#e377c2",
      "MSGAN's term: 1 / (image change per noise change) between two seeds of a caption"),
-    ("unsaid_diversity", "Unsaid diversity", "#17becf",
+    ("unsaid_diversity", "Seed spread", "#17becf",
      "How much more two seeds agree on what a caption leaves unsaid than real faces do, plus how unsure "
      "the attribute reader is of those attributes"),
-    ("unsaid_marginal", "Unsaid marginals", "#bcbd22",
+    ("unsaid_marginal", "Unsaid mix", "#bcbd22",
      "How far the batch's mix of what its captions leave unsaid (hair colour, skin, …) is from real "
      "faces with those descriptions (KL divergence; 0 = the same mix)"),
 )
@@ -77,6 +79,8 @@ class LossPlot(QWidget):
         self.legend.setContentsMargins(4, 0, 4, 0)
         self.legend.setHorizontalSpacing(12)
         self.legend.setVerticalSpacing(0)
+        for column in range(LEGEND_COLUMNS):
+            self.legend.setColumnStretch(column, 1)
         self.shown: dict[str, QCheckBox] = {}
         self.raw: dict[str, pg.PlotDataItem] = {}
         self.smooth: dict[str, pg.PlotDataItem] = {}
