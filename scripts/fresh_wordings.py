@@ -8,8 +8,9 @@ the reader's code. Evaluate any model on it with
 
     t2f evaluate MODEL --captions resources/captions/fresh-wordings.jsonl --n 200 --seeds 4
 
-Each line mentions two to four attributes of a randomly drawn face (fixed seed), worded with the
-tables below; a person's own descriptions would read much like these.
+Each line mentions one to three features, often with an age and a gender, each value drawn at
+random (fixed seed) and worded with the tables below; a person's own descriptions would read much
+like these.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from core.data.synthetic.vocabulary import article
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "captions" / "fresh-wordings.jsonl"
 COUNT, SEED = 300, 20261207
@@ -57,10 +60,6 @@ FRAMES = ("Here we have {a} with {feat}.", "Spotted: {a} wearing {feat}.", "A po
 #: What each attribute becomes in a caption; gender and age go into the person ("a youngish chap").
 FEATURES = ("skin_tone", "hair", "eye_color", "eyewear", "facial_hair", "expression", "face_shape",
             "accessories", "background")
-
-
-def article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 def one(rng: np.random.Generator, options: tuple[str, ...]) -> str:

@@ -105,6 +105,26 @@ def _real_groups(captions: Sequence[EvalCaption], pool: SyntheticFaces, per_grou
     return groups
 
 
+def _score_wording(report: dict, key: str, model, judge: AttributeJudge,  # noqa: ANN001 - a T2F
+                   captions: Sequence[EvalCaption], seeds: int) -> None:
+    """``report[key]``: faithfulness on ``captions`` as the model reads them; and, without the word
+    reader, ``report[key + "_as_written"]`` (see :func:`_score_as_written`)."""
+    faces = generate_faces(model, [c.text for c in captions], seeds)
+    report[key] = score_faithfulness(judge.predict(faces), captions, seeds).to_dict()
+    _score_as_written(report, key, model, judge, captions, seeds)
+
+
+def _score_as_written(report: dict, key: str, model, judge: AttributeJudge,  # noqa: ANN001 - a T2F
+                      captions: Sequence[EvalCaption], seeds: int) -> None:
+    """``report[key + "_as_written"]``: faithfulness with the words as written, for a model that
+    exports its known words — what the word reader (core.text.lexicon) adds. Nothing otherwise."""
+    if model.known_words is None:
+        return
+    with model.words_as_written():
+        faces = generate_faces(model, [c.text for c in captions], seeds)
+    report[f"{key}_as_written"] = score_faithfulness(judge.predict(faces), captions, seeds).to_dict()
+
+
 def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 4,
                    captions: Sequence[EvalCaption] | None = None, with_paraphrase: bool = True,
                    progress: Callable[[str], None] = lambda _: None) -> dict:
@@ -119,10 +139,8 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
     generated = generate_faces(model, [c.text for c in captions], seeds)
     predictions, gen_features = judge.read(generated)
     report["faithfulness"] = score_faithfulness(predictions, captions, seeds).to_dict()
-    if custom and model.known_words is not None:  # a person's own words: what the word reader adds
-        with model.words_as_written():
-            literal = generate_faces(model, [c.text for c in captions], seeds)
-        report["faithfulness_as_written"] = score_faithfulness(judge.predict(literal), captions, seeds).to_dict()
+    if custom:  # a person's own words: what the word reader adds
+        _score_as_written(report, "faithfulness", model, judge, captions, seeds)
 
     wrong = derangement(len(captions), torch.Generator().manual_seed(0)).tolist() if len(captions) > 1 else [0]
     shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)
@@ -164,23 +182,10 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
                 "real_same_attributes": round(unmentioned_fixed_share(
                     pool_predictions, [c for c, _ in full], [g for _, g in full]), 4)}
     if with_paraphrase and not custom:
-        para, _ = synthetic_captions("paraphrase", count)
         progress("paraphrase split")
-        para_images = generate_faces(model, [c.text for c in para], seeds)
-        report["paraphrase"] = score_faithfulness(judge.predict(para_images), para, seeds).to_dict()
-        if model.known_words is not None:  # what the word reader (core.text.lexicon) adds
-            with model.words_as_written():
-                literal = generate_faces(model, [c.text for c in para], seeds)
-            report["paraphrase_as_written"] = score_faithfulness(judge.predict(literal), para, seeds).to_dict()
+        _score_wording(report, "paraphrase", model, judge, synthetic_captions("paraphrase", count)[0], seeds)
         if FRESH_WORDINGS.is_file():  # the paraphrase split has guided the word reader; this set never has
             progress("fresh wordings")
-            fresh = load_caption_file(FRESH_WORDINGS)
-            fresh_images = generate_faces(model, [c.text for c in fresh], seeds)
-            report["fresh_wordings"] = score_faithfulness(judge.predict(fresh_images), fresh, seeds).to_dict()
-            if model.known_words is not None:
-                with model.words_as_written():
-                    literal = generate_faces(model, [c.text for c in fresh], seeds)
-                report["fresh_wordings_as_written"] = score_faithfulness(judge.predict(literal), fresh,
-                                                                         seeds).to_dict()
+            _score_wording(report, "fresh_wordings", model, judge, load_caption_file(FRESH_WORDINGS), seeds)
     report["_images"] = {"generated": generated, "captions": captions}
     return report

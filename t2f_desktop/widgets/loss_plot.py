@@ -34,8 +34,8 @@ SERIES = (
     ("kl", "KL", "#d62728", "Conditioning augmentation's KL divergence from a unit Gaussian"),
     ("drift", "Drift", "#9467bd", "E[D(real)²] before its 0.001 weight; large, so unchecked at first"),
 )
-#: Legend names stay within 13 characters (12 in the middle column): three columns of them fit the monitor's plot at the
-#: window's default size without clipping; the tooltips say the rest.
+#: Legend names stay within 13 characters (12 in the middle column): three columns of them fit the
+#: monitor's plot at the window's default size without clipping; the tooltips say the rest.
 #: Terms only some runs log (each is off in plain T2F): a curve and legend entry appear with the
 #: first record that carries the key, so a run without them shows no empty entries.
 OPTIONAL_SERIES = (
