@@ -187,6 +187,33 @@ def test_generator_text_encoder_starts_as_the_warmed_up_critics(tmp_path):
         assert all(torch.equal(critic[k], copy[k]) for k in critic)
 
 
+def test_one_generator_forward_feeds_the_critic_step_and_the_generator_step(tmp_path, monkeypatch):
+    # The critic's update cannot change the generator (disjoint optimizers, no running statistics),
+    # so the generator step scores the very faces the critic saw: drawn once, with their graph.
+    trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8), make_toy_dataset(40))
+    trainer.train(max_steps=0)  # warm-ups
+    critic_params = {id(p) for group in trainer.opt_d.param_groups for p in group["params"]}
+    assert critic_params.isdisjoint(id(p) for p in trainer.model.parameters())
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in trainer.model.modules())
+
+    drawn, scored = [], []
+    trainer.model.generator.register_forward_hook(lambda module, args, out: drawn.append(out))
+    features = trainer.discriminator.features
+    monkeypatch.setattr(trainer.discriminator, "features",
+                        lambda images, *rest: scored.append(images) or features(images, *rest))
+
+    assert trainer._train_step(trainer.position) is not None
+    assert len(drawn) == 1 and drawn[0].requires_grad
+    face = drawn[0]
+    critic_saw = [x for x in scored if x is not face and x.shape == face.shape and torch.equal(x, face)]
+    assert len(critic_saw) == 1 and not critic_saw[0].requires_grad  # the critic step: detached
+    assert sum(x is face for x in scored) == 1  # the generator step: the same tensor, graph and all
+
+    drawn.clear()
+    trainer._train_step(trainer.position, train_generator=False)  # a critic-only step keeps no graph
+    assert len(drawn) == 1 and not drawn[0].requires_grad
+
+
 def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tmp_path):
     # mixed_precision "fp16" builds an enabled GradScaler on CUDA; the CPU one is the same logic.
     # The fp32 matching warm-up never scales its loss, and a scaler refuses to step an optimizer
