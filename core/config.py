@@ -181,6 +181,12 @@ class TrainConfig:
     #: a batch, each attribute its captions leave unsaid should be drawn with each value as often as
     #: real faces with those descriptions have it. 0 = off. Needs the reader.
     unsaid_marginal_weight: float = 0.0
+    #: Weight of the unsaid-attribute code term (core.training.unsaid.unsaid_code_loss): the first
+    #: noise dimensions pick each face's values for what its caption leaves unsaid, drawn jointly
+    #: as real faces with that description have them, and the attribute reader's cross-entropy on
+    #: those values joins the generator's loss. 0 = off. Needs the reader and a noise_dim of at
+    #: least the number of attributes.
+    unsaid_code_weight: float = 0.0
     #: Critic-only GAN steps (the generator frozen) at the start of a run that continues a trained
     #: model with a new critic (``t2f train --from-model``), after the critic's warm-up: until the
     #: new critic tells the model's faces from real ones, its gradients would only push the
@@ -229,6 +235,10 @@ class TrainConfig:
             raise ValueError(f"unsaid_marginal_weight must be 0 or more, got {self.unsaid_marginal_weight}")
         if self.unsaid_marginal_weight > 0 and self.reader_steps == 0:
             raise ValueError("unsaid_marginal_weight needs the attribute reader: set reader_steps above 0")
+        if self.unsaid_code_weight < 0:
+            raise ValueError(f"unsaid_code_weight must be 0 or more, got {self.unsaid_code_weight}")
+        if self.unsaid_code_weight > 0 and self.reader_steps == 0:
+            raise ValueError("unsaid_code_weight needs the attribute reader: set reader_steps above 0")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
         if self.fresh_critic_steps < 0:

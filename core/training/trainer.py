@@ -49,7 +49,7 @@ from core.training.sampler import EpochSampler
 from core.training.runlock import RunLock
 from core.training.schedule import (Position, position, real_images_at, schedule_misfits_model,
                                     schedule_moves_back)
-from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss, unsaid_marginal_loss
+from core.training.unsaid import UnsaidTargets, unsaid_code_loss, unsaid_diversity_loss, unsaid_marginal_loss
 
 Callback = Callable[[Event], None]
 
@@ -257,9 +257,13 @@ class Trainer:
                                  f"{self.dataset.summary.source} has none (set reader_steps to 0)")
             self.reader = AttributeClassifier(table, cfg.model.resolution, cfg.train.reader_width).to(self.device)
         self.unsaid: UnsaidTargets | None = None
-        if self.reader is not None and (cfg.train.unsaid_diversity_weight > 0 or cfg.train.unsaid_marginal_weight > 0):
+        unsaid_weights = (cfg.train.unsaid_diversity_weight, cfg.train.unsaid_marginal_weight, cfg.train.unsaid_code_weight)
+        if self.reader is not None and any(weight > 0 for weight in unsaid_weights):
             self.unsaid = UnsaidTargets(self.reader.table,
                                         [self.dataset.attributes(i) for i in range(len(self.dataset))])
+            if cfg.train.unsaid_code_weight > 0 and cfg.model.noise_dim < len(self.unsaid.names):
+                raise ValueError(f"unsaid_code_weight codes {len(self.unsaid.names)} attributes in the noise, "
+                                 f"but noise_dim is {cfg.model.noise_dim}")
 
     def _adopt_model(self, source: T2F) -> None:
         """Start a new run from a trained model: its generator (the exported EMA weights) for both the
@@ -598,6 +602,7 @@ class Trainer:
         seek_modes = cfg.mode_seeking_weight > 0 and count > 1
         vary_unsaid = self.unsaid is not None and cfg.unsaid_diversity_weight > 0 and count > 1
         match_unsaid = self.unsaid is not None and cfg.unsaid_marginal_weight > 0
+        code_unsaid = self.unsaid is not None and cfg.unsaid_code_weight > 0
         mix = torch.rand(count, 1, 1, 1, generator=self.rng).to(self.device)
         z, eps = self._noise(count)
         tick = self.step if train_generator else self.fresh_critic_step
@@ -660,7 +665,7 @@ class Trainer:
                         disc.pair_scores(fake_features, text_d).float(), allowed)
                 kl = kl_divergence(mu.float(), logvar.float())
                 g_total = g_loss + cfg.kl_weight * kl
-                readings = self.reader(fake) if use_reader or vary_unsaid or match_unsaid else None
+                readings = self.reader(fake) if use_reader or vary_unsaid or match_unsaid or code_unsaid else None
                 if use_reader:
                     misread = reader_cross_entropy(readings, label_targets(self.reader.table, mentioned, self.device))
                     g_total = g_total + cfg.reader_weight * misread
@@ -680,6 +685,11 @@ class Trainer:
                     _, all_unsaid = self.unsaid.for_captions(mentioned)
                     marginal_cost = unsaid_marginal_loss(readings, self.unsaid.frequencies(mentioned), all_unsaid)
                     g_total = g_total + cfg.unsaid_marginal_weight * marginal_cost
+                if code_unsaid:
+                    uniforms = torch.special.ndtr(z[:, :len(self.unsaid.names)].float()).cpu().numpy()
+                    coded_values, coded = self.unsaid.complete(mentioned, uniforms)
+                    code_cost = unsaid_code_loss(readings, coded_values, coded)
+                    g_total = g_total + cfg.unsaid_code_weight * code_cost
             if not self._finite(g_total, "generator"):
                 return None
             self.opt_g.zero_grad(set_to_none=True)
@@ -706,6 +716,8 @@ class Trainer:
             values["unsaid_diversity"] = unsaid_cost.item()
         if match_unsaid:
             values["unsaid_marginal"] = marginal_cost.item()
+        if code_unsaid:
+            values["unsaid_code"] = code_cost.item()
         return values
 
     def _finite(self, loss: torch.Tensor, which: str) -> bool:

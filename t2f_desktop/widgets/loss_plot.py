@@ -1,5 +1,5 @@
 """Live training curves with pyqtgraph: D and G losses, gradient penalty, KL and drift, plus the
-guidance terms a run uses (attribute reader, mode seeking, unsaid diversity) once it logs them.
+guidance terms a run uses (attribute reader, mode seeking, the unsaid-attribute terms) once it logs them.
 
 Like TensorBoard, each series is drawn faintly as logged and boldly smoothed. The log scale
 plots magnitudes (the WGAN losses are signed). Points arrive in batches from the run follower;
@@ -49,6 +49,9 @@ OPTIONAL_SERIES = (
     ("unsaid_marginal", "Unsaid mix", "#bcbd22",
      "How far the batch's mix of what its captions leave unsaid (hair colour, skin, …) is from real "
      "faces with those descriptions (KL divergence; 0 = the same mix)"),
+    ("unsaid_code", "Unsaid code", "#7f7f7f",
+     "Cross-entropy of the attribute reader on the values the noise picked for what each caption leaves "
+     "unsaid (lower: each seed draws its own, as real faces vary)"),
 )
 HIDDEN_AT_FIRST = {"drift"}
 LEGEND_COLUMNS = 3

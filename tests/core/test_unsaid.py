@@ -1,14 +1,18 @@
-"""The unsaid-attribute terms (diversity, marginals): targets from real labels, losses, and the trainer's use."""
+"""The unsaid-attribute terms (diversity, marginals, codes): targets from real labels, losses, and the trainer's use."""
 
+import dataclasses
+import itertools
 import json
 import math
+from collections import Counter
 
+import numpy as np
 import pytest
 import torch
 
 from core.training import unsaid as unsaid_module
 from core.training.trainer import Trainer
-from core.training.unsaid import UnsaidTargets, unsaid_diversity_loss, unsaid_marginal_loss
+from core.training.unsaid import UnsaidTargets, unsaid_code_loss, unsaid_diversity_loss, unsaid_marginal_loss
 from tests.conftest import make_toy_dataset, tiny_config
 
 TABLE = {"facial_hair": ("beard", "none"), "gender": ("man", "woman"), "hair": ("black", "red")}
@@ -123,3 +127,80 @@ def test_the_trainer_logs_the_marginal_term_when_asked(tmp_path):
     assert all("unsaid_diversity" not in line for line in lines)
     with pytest.raises(ValueError, match="unsaid_marginal_weight needs the attribute reader"):
         tiny_config(unsaid_marginal_weight=1.0)
+
+
+def _grid(points: int, columns: int):
+    """Every combination of ``points`` evenly spaced uniforms (cell midpoints) in ``columns`` columns."""
+    axis = [(k + 0.5) / points for k in range(points)]
+    return np.array(list(itertools.product(axis, repeat=columns)))
+
+
+def test_the_noise_codes_unsaid_attributes_jointly_as_real_faces_have_them():
+    targets = UnsaidTargets(TABLE, _faces())
+    uniforms = _grid(12, 3)  # 1,728 faces from a caption that says nothing
+    values, coded = targets.complete([{}] * len(uniforms), uniforms)
+    assert values.shape == coded.shape == (1728, 3) and bool(coded.all())
+    drawn = Counter(tuple(TABLE[name][v] for name, v in zip(TABLE, row)) for row in values.tolist())
+    real = Counter((face["facial_hair"], face["gender"], face["hair"]) for face in _faces())
+    # The real joint exactly (each real combination 1728/40 times per face): no bearded woman.
+    assert drawn == Counter({combo: count * 1728 // 40 for combo, count in real.items()})
+    assert not any(combo[:2] == ("beard", "woman") for combo in drawn)
+
+
+def test_stated_attributes_are_not_coded_and_condition_the_rest():
+    targets = UnsaidTargets(TABLE, _faces())
+    uniforms = _grid(4, 3)
+    values, coded = targets.complete([{"gender": "woman"}] * len(uniforms), uniforms)
+    assert coded.tolist() == [[True, False, True]] * len(uniforms)
+    assert (values[:, 1] == -1).all()
+    assert (values[:, 0] == TABLE["facial_hair"].index("none")).all()  # real women: never bearded
+    assert values[:, 2].tolist().count(TABLE["hair"].index("red")) == len(uniforms) // 4  # 5 red of 20
+    same = targets.complete([{"gender": "woman"}], uniforms[:1])
+    assert torch.equal(same[0][0], values[0])  # a face's code depends on its own noise only
+
+
+def test_coding_stops_where_too_few_real_faces_share_the_description(monkeypatch):
+    monkeypatch.setattr(unsaid_module, "MIN_MATCHES", 11)
+    targets = UnsaidTargets(TABLE, _faces())
+    uniforms = [[0.9, 0.5, 0.5], [0.9, 0.5, 0.5]]
+    values, coded = targets.complete([{"gender": "woman", "hair": "red"}, {"gender": "man"}], uniforms)
+    assert not coded[0].any()  # five red-haired women
+    # A man: facial hair from 20 men (u = 0.9: none, the second value), then hair among the 10
+    # unbearded men — under 11, so coding stops there.
+    assert coded[1].tolist() == [True, False, False] and values[1, 0] == TABLE["facial_hair"].index("none")
+
+
+def test_the_code_term_is_the_readers_cross_entropy_on_the_coded_values():
+    logits = {"facial_hair": torch.tensor([[2.0, -1.0], [0.5, 0.5]], requires_grad=True),
+              "gender": torch.tensor([[0.0, 3.0], [1.0, -1.0]], requires_grad=True),
+              "hair": torch.zeros(2, 2, requires_grad=True)}
+    values = torch.tensor([[1, -1, 0], [0, 1, -1]])
+    coded = values >= 0
+    loss = unsaid_code_loss(logits, values, coded)
+    ce = torch.nn.functional.cross_entropy
+    expected = (ce(logits["facial_hair"], torch.tensor([1, 0]), reduction="sum")
+                + ce(logits["gender"][1:], torch.tensor([1]), reduction="sum")
+                + ce(logits["hair"][:1], torch.tensor([0]), reduction="sum")) / 4
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
+    loss.backward()
+    assert logits["facial_hair"].grad[0, 1] < 0  # more of the coded value lowers it
+    assert logits["gender"].grad[0].abs().sum() == 0 and logits["hair"].grad[1].abs().sum() == 0  # uncoded
+    nothing = unsaid_code_loss(logits, values, torch.zeros_like(coded))
+    assert nothing.item() == 0.0
+
+
+def test_the_trainer_logs_the_code_term_and_checks_its_settings(tmp_path):
+    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
+    Trainer(tmp_path / "run", tiny_config(stage_images=16, batch=8, unsaid_code_weight=1.0, **reader),
+            make_toy_dataset(32)).train()
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    values = [line["unsaid_code"] for line in lines if "unsaid_code" in line]
+    assert values and all(math.isfinite(v) and v >= 0 for v in values)
+    with pytest.raises(ValueError, match="unsaid_code_weight needs the attribute reader"):
+        tiny_config(unsaid_code_weight=1.0)
+    with pytest.raises(ValueError, match="unsaid_code_weight must be 0 or more"):
+        tiny_config(unsaid_code_weight=-1.0)
+    config = tiny_config(unsaid_code_weight=1.0, **reader)
+    narrow = config.replace(model=dataclasses.replace(config.model, noise_dim=1))  # toy faces: 2 attributes
+    with pytest.raises(ValueError, match="codes 2 attributes in the noise, but noise_dim is 1"):
+        Trainer(tmp_path / "narrow", narrow, make_toy_dataset(32))
