@@ -110,8 +110,9 @@ def test_guidance_terms_get_curves_only_once_a_run_logs_them(qtbot):
     basic = ["D loss", "G loss", "Grad. penalty", "KL", "Drift"]
     plot.add_records([record(1), record(2)])
     assert plot.series_names() == basic
-    plot.add_records([dict(record(3), reader_loss=0.25, unsaid_diversity=0.16, unsaid_marginal=0.05)])
-    assert plot.series_names() == basic + ["Attr. reader", "Seed spread", "Unsaid mix"]
+    plot.add_records([dict(record(3), reader_loss=0.25, unsaid_diversity=0.16, unsaid_marginal=0.05,
+                           unsaid_code=1.2)])
+    assert plot.series_names() == basic + ["Attr. reader", "Seed spread", "Unsaid mix", "Unsaid code"]
     plot.redraw()
     assert plot.smooth["reader_loss"].getData()[0].tolist() == [24.0]  # the two earlier points are gaps
     assert len(plot.values["reader_loss"]) == plot.point_count() == 3
