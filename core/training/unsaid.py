@@ -127,7 +127,7 @@ class UnsaidTargets:
                 match &= self.labels[:, a] == self._index[a].get(stated[name], -2)
         return match
 
-    def _row(self, stated: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    def _row(self, stated: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         key = tuple(sorted(stated.items()))
         if key not in self._rows:  # captions repeat their stated sets often; a scan is 20k rows per attribute
             targets = np.ones(len(self.names), dtype=np.float32)
