@@ -16,6 +16,8 @@ from core.training.unsaid import UnsaidTargets, unsaid_code_loss, unsaid_diversi
 from tests.conftest import make_toy_dataset, tiny_config
 
 TABLE = {"facial_hair": ("beard", "none"), "gender": ("man", "woman"), "hair": ("black", "red")}
+#: A tiny attribute reader for trainer tests (the unsaid terms need one).
+READER = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
 
 
 def _faces() -> list[dict[str, str]]:
@@ -77,11 +79,10 @@ def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_p
     def logged(run: str) -> list[dict]:
         return [json.loads(line) for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]
 
-    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
-    Trainer(tmp_path / "plain", tiny_config(stage_images=16, batch=8, **reader), make_toy_dataset(32)).train()
+    Trainer(tmp_path / "plain", tiny_config(stage_images=16, batch=8, **READER), make_toy_dataset(32)).train()
     assert all("unsaid_diversity" not in line for line in logged("plain"))
     trainer = Trainer(tmp_path / "varied", tiny_config(stage_images=16, batch=8, unsaid_diversity_weight=1.0,
-                                                       **reader), make_toy_dataset(32))
+                                                       **READER), make_toy_dataset(32))
     trainer.train()
     values = [line["unsaid_diversity"] for line in logged("varied") if "unsaid_diversity" in line]
     assert values and all(math.isfinite(v) and 0 <= v <= 2 for v in values)  # excess agreement + doubt, each ≤ 1
@@ -89,7 +90,7 @@ def test_the_trainer_logs_the_term_only_when_asked_and_it_needs_the_reader(tmp_p
     with pytest.raises(ValueError, match="unsaid_diversity_weight needs the attribute reader"):
         tiny_config(unsaid_diversity_weight=1.0)
     with pytest.raises(ValueError, match="unsaid_diversity_weight must be 0 or more, got -1"):
-        tiny_config(unsaid_diversity_weight=-1.0, **reader)
+        tiny_config(unsaid_diversity_weight=-1.0, **READER)
 
 
 def test_marginal_targets_are_real_value_frequencies_and_the_loss_matches_the_batch_to_them():
@@ -117,11 +118,14 @@ def test_marginal_targets_are_real_value_frequencies_and_the_loss_matches_the_ba
     assert nothing.item() == 0.0
 
 
+def _trained_log(run_dir, **weights) -> list[dict]:  # noqa: ANN001 - a pytest tmp_path
+    """The metrics lines of a tiny run with the reader and ``weights``."""
+    Trainer(run_dir, tiny_config(stage_images=16, batch=8, **weights, **READER), make_toy_dataset(32)).train()
+    return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+
+
 def test_the_trainer_logs_the_marginal_term_when_asked(tmp_path):
-    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
-    Trainer(tmp_path / "run", tiny_config(stage_images=16, batch=8, unsaid_marginal_weight=1.0, **reader),
-            make_toy_dataset(32)).train()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    lines = _trained_log(tmp_path / "run", unsaid_marginal_weight=1.0)
     values = [line["unsaid_marginal"] for line in lines if "unsaid_marginal" in line]
     assert values and all(math.isfinite(v) and v >= 0 for v in values)
     assert all("unsaid_diversity" not in line for line in lines)
@@ -190,17 +194,14 @@ def test_the_code_term_is_the_readers_cross_entropy_on_the_coded_values():
 
 
 def test_the_trainer_logs_the_code_term_and_checks_its_settings(tmp_path):
-    reader = dict(reader_steps=4, reader_weight=1.0, reader_batch=6, reader_width=4)
-    Trainer(tmp_path / "run", tiny_config(stage_images=16, batch=8, unsaid_code_weight=1.0, **reader),
-            make_toy_dataset(32)).train()
-    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    lines = _trained_log(tmp_path / "run", unsaid_code_weight=1.0)
     values = [line["unsaid_code"] for line in lines if "unsaid_code" in line]
     assert values and all(math.isfinite(v) and v >= 0 for v in values)
     with pytest.raises(ValueError, match="unsaid_code_weight needs the attribute reader"):
         tiny_config(unsaid_code_weight=1.0)
     with pytest.raises(ValueError, match="unsaid_code_weight must be 0 or more"):
         tiny_config(unsaid_code_weight=-1.0)
-    config = tiny_config(unsaid_code_weight=1.0, **reader)
+    config = tiny_config(unsaid_code_weight=1.0, **READER)
     narrow = config.replace(model=dataclasses.replace(config.model, noise_dim=1))  # toy faces: 2 attributes
     with pytest.raises(ValueError, match="codes 2 attributes in the noise, but noise_dim is 1"):
         Trainer(tmp_path / "narrow", narrow, make_toy_dataset(32))
