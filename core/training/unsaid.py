@@ -187,9 +187,7 @@ def unsaid_marginal_loss(logits: Mapping[str, torch.Tensor], frequencies: Mappin
         wanted = freq.to(drawn.device)[cells].mean(0)
         kl = (wanted * (wanted.clamp_min(1e-12).log() - drawn.clamp_min(1e-12).log())).sum()
         total, counted = (kl if total is None else total + kl), counted + 1
-    if total is None:
-        return sum(v.sum() for v in logits.values()) * 0.0
-    return total / counted
+    return _zero(logits) if total is None else total / counted
 
 
 def unsaid_code_loss(logits: Mapping[str, torch.Tensor], values: torch.Tensor, coded: torch.Tensor) -> torch.Tensor:
@@ -204,6 +202,9 @@ def unsaid_code_loss(logits: Mapping[str, torch.Tensor], values: torch.Tensor, c
         cost = torch.nn.functional.cross_entropy(scores.float()[cells], values[:, a].to(scores.device)[cells],
                                                  reduction="sum")
         total, counted = (cost if total is None else total + cost), counted + int(cells.sum())
-    if total is None:
-        return sum(v.sum() for v in logits.values()) * 0.0
-    return total / counted
+    return _zero(logits) if total is None else total / counted
+
+
+def _zero(logits: Mapping[str, torch.Tensor]) -> torch.Tensor:
+    """A zero loss still attached to ``logits``, so a batch with no cell to score backpropagates zeros."""
+    return sum(v.sum() for v in logits.values()) * 0.0
