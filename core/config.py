@@ -63,6 +63,10 @@ class ModelConfig:
     #: "max" 0.51 and 0.90 — an eye or a mouth is a few pixels, which averaging washes into its
     #: surroundings. Doubling the high-resolution widths instead did not help (0.31 / 0.63).
     critic_pooling: str = "avg"
+    #: The critic's widths per resolution, 4×4 up (like ``channels``); empty = mirror the generator
+    #: (ProGAN). A critic too thin at high resolution cannot see blur well enough to punish it, and
+    #: only the generator ships: a wider critic costs training time, never the app's.
+    critic_channels: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.resolution < 16 or self.resolution > 256 or self.resolution & (self.resolution - 1):
@@ -74,6 +78,11 @@ class ModelConfig:
             )
         if any(c <= 0 for c in self.channels):
             raise ValueError("channel widths must be positive")
+        if self.critic_channels and len(self.critic_channels) != self.depths:
+            raise ValueError(f"critic_channels needs one width per resolution 4..{self.resolution} "
+                             f"({self.depths} entries), or none to mirror channels; got {len(self.critic_channels)}")
+        if any(c <= 0 for c in self.critic_channels):
+            raise ValueError("critic channel widths must be positive")
         if self.text_summary not in TEXT_SUMMARIES:
             raise ValueError(f"text_summary must be one of {', '.join(TEXT_SUMMARIES)}, got {self.text_summary!r}")
         if self.critic_pooling not in CRITIC_POOLING:
@@ -89,6 +98,11 @@ class ModelConfig:
     def depths(self) -> int:
         """Number of resolutions the networks grow through (4×4 is depth 0)."""
         return int(math.log2(self.resolution)) - 1
+
+    @property
+    def critic_widths(self) -> tuple[int, ...]:
+        """The critic's widths per resolution: ``critic_channels``, or ``channels`` mirrored."""
+        return self.critic_channels or self.channels
 
     @property
     def latent_dim(self) -> int:

@@ -75,7 +75,7 @@ class Discriminator(nn.Module):
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
-        widths = config.channels
+        widths = config.critic_widths
         self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
                                    config.text_summary)
         text_dim = config.text_hidden

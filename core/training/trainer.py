@@ -121,7 +121,10 @@ class Trainer:
                 raise ValueError("a resumed run continues its own checkpoint; start_from is for a new run")
             self._source_folder = resolve_model_folder(Path(start_from))
             self._source = T2F.load(self._source_folder, device="cpu")
-            config = config.replace(model=self._source.config)  # the model's networks, whatever the config says
+            # The model's networks, whatever the config says — but the critic is new (a model ships
+            # without one), so its widths are the config's.
+            config = config.replace(model=dataclasses.replace(
+                self._source.config, critic_channels=config.model.critic_channels))
             info = self._source.info
             misfit = schedule_misfits_model(config.train, info.depth, info.alpha, info.images_seen)
             if misfit is not None:

@@ -66,6 +66,21 @@ def test_a_new_critic_learns_before_the_models_generator_trains(tiny_run, tmp_pa
     assert [e for e in events if isinstance(e, TrainingStarted)][0].resumed
 
 
+def test_a_continued_model_can_get_a_wider_critic(tiny_run, tmp_path):
+    source = T2F.load(tiny_run, device="cpu")
+    config = _continuing_config(source, 48, matching_warmup_steps=0, fresh_critic_steps=2)
+    wider = tuple(2 * w for w in source.config.channels)
+    config = config.replace(model=dataclasses.replace(config.model, critic_channels=wider))
+    trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40), start_from=tiny_run)
+    assert trainer.config.model == dataclasses.replace(source.config, critic_channels=wider)
+    assert [layer.weight.shape[0] for layer in trainer.discriminator.from_rgb] == list(wider)
+    assert _equal(_weights(trainer.model), _weights(source))
+    trainer.train(max_steps=source.info.step + 2)
+    assert trainer.step == source.info.step + 2
+    exported = T2F.load(tmp_path / "run", device="cpu")  # the app's model: the generator as it was built
+    assert exported.config.channels == source.config.channels
+
+
 @pytest.mark.parametrize("stage_images, message", [
     ((160, 160, 160), "the schedule ends at 480 images and the model has seen"),
     ((100_000, 160, 160), "but the model draws at 16×16 (stage 3): the schedule must reach that stage"),

@@ -124,3 +124,31 @@ def test_max_pooling_critic_shares_the_weights_and_keeps_a_one_pixel_detail():
     with pytest.raises(ValueError, match="critic_pooling must be one of avg, max, got 'min'"):
         dataclasses.replace(CONFIG, critic_pooling="min")
     assert ModelConfig.from_dict({"resolution": 32, "channels": [8, 8, 8, 8]}).critic_pooling == "avg"
+
+
+def test_a_wider_critic_has_its_own_widths_and_scores_at_every_depth():
+    import dataclasses
+
+    wide = dataclasses.replace(CONFIG, critic_channels=(32, 32, 32, 16))
+    critic = Discriminator(wide)
+    assert [layer.weight.shape[0] for layer in critic.from_rgb] == [32, 32, 32, 16]
+    assert [layer.weight.shape[0] for layer in Discriminator(CONFIG).from_rgb] == list(CONFIG.channels)
+    generator = Generator(wide)  # the generator keeps ``channels``
+    assert [layer.weight.shape[0] for layer in generator.to_rgb] == [3] * CONFIG.depths
+    for depth in range(CONFIG.depths):
+        images = generator(torch.randn(3, CONFIG.latent_dim), depth, 0.5)
+        assert critic(images, torch.randn(3, CONFIG.text_hidden), depth, 0.5).shape == (3,)
+    assert ModelConfig.from_dict(wide.to_dict()) == wide
+    assert ModelConfig.from_dict({"resolution": 32, "channels": [8, 8, 8, 8]}).critic_widths == (8, 8, 8, 8)
+
+
+@pytest.mark.parametrize(("widths", "message"), [
+    ((32, 32, 16), r"critic_channels needs one width per resolution 4..32 \(4 entries\), or none to mirror "
+                   r"channels; got 3"),
+    ((32, 32, 0, 8), "critic channel widths must be positive"),
+])
+def test_critic_widths_are_checked(widths, message):
+    import dataclasses
+
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(CONFIG, critic_channels=widths)
