@@ -198,11 +198,20 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
         balanced.train, stage_images=balanced.train.stage_images[:-1] + (1_100_000,), unsaid_diversity_weight=10.0,
         fresh_critic_steps=1000))
     assert schedule_misfits_model(unsaid.train, 4, 1.0, 887_680) is None
+    # The exported 969,664-image model, a new critic again: learning rate 0.0003, the last stage open
+    # to 1.4M (`-8`), and the shipped leg with the critic wider at 32×32 and 64×64 (`-13`).
+    lower_lr = RunConfig.load(configs / "bundled-continuation-8.json")
+    assert lower_lr == unsaid.replace(train=dataclasses.replace(
+        unsaid.train, stage_images=unsaid.train.stage_images[:-1] + (1_400_000,), lr=0.0003))
+    wider_critic = RunConfig.load(configs / "bundled-continuation-13.json")
+    assert wider_critic == lower_lr.replace(model=dataclasses.replace(lower_lr.model,
+                                                                      critic_channels=(128, 128, 64, 32, 32)))
+    assert schedule_misfits_model(wider_critic.train, 4, 1.0, 969_664) is None
     if (BUNDLED / "config.json").exists():
         from core.config import ModelConfig
 
         shipped = ModelConfig.from_dict(json.loads((BUNDLED / "config.json").read_text())["model"])
-        assert shipped == dataclasses.replace(recipe.model, vocab_size=shipped.vocab_size)
+        assert shipped == dataclasses.replace(wider_critic.model, vocab_size=shipped.vocab_size)
 
 
 @pytest.mark.skipif(not (BUNDLED / "config.json").exists(), reason="no bundled model in resources/models/default")
