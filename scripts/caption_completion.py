@@ -9,7 +9,7 @@ of them by default). Faithfulness is scored on the original caption's attributes
 
     python scripts/caption_completion.py [MODEL] [gender,skin_tone,...]     (~1 min)
 
-The bundled model (2026-12-07), against 0.893 and 7.28× for the captions as they are: everything
+The bundled model of 969,664 images, against 0.893 and 7.28× for the captions as they are: everything
 said 0.709 and 6.42×; gender, skin tone and eye colour 0.840 and 6.53×; gender alone 0.881 and
 6.84×. Not worth it: captions longer than the training ones blur what the encoder reads.
 """
