@@ -208,9 +208,9 @@ def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
                                                                       critic_channels=(128, 128, 64, 32, 32)))
     assert schedule_misfits_model(wider_critic.train, 4, 1.0, 969_664) is None
     if (BUNDLED / "config.json").exists():
-        from core.config import ModelConfig
+        from core.model.t2f import read_model_card
 
-        shipped = ModelConfig.from_dict(json.loads((BUNDLED / "config.json").read_text())["model"])
+        shipped = read_model_card(BUNDLED).config
         assert shipped == dataclasses.replace(wider_critic.model, vocab_size=shipped.vocab_size)
 
 
