@@ -207,6 +207,10 @@ class TrainConfig:
     #: new critic tells the model's faces from real ones, its gradients would only push the
     #: trained generator around. Unused by other runs.
     fresh_critic_steps: int = 1000
+    #: With a model to start from (``t2f train --from-model``): grow its generator to these widths,
+    #: one per resolution, 4×4 up, each at least the model's, keeping what it draws
+    #: (core.model.widen). Empty keeps the model's widths; a run from new networks ignores it.
+    widen_generator: tuple[int, ...] = ()
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
     gp_every: int = 1
     ema_beta: float = 0.999
@@ -258,6 +262,8 @@ class TrainConfig:
             raise ValueError("gp_every must be at least 1")
         if self.fresh_critic_steps < 0:
             raise ValueError(f"fresh_critic_steps must be 0 or more, got {self.fresh_critic_steps}")
+        if any(w <= 0 for w in self.widen_generator):
+            raise ValueError(f"widen_generator widths must be positive, got {list(self.widen_generator)}")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
             raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
         if self.reader_steps < 0 or self.reader_weight < 0 or self.reader_batch < 2 or self.reader_lr <= 0:

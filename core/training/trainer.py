@@ -33,6 +33,7 @@ from core.model.conditioning import ConditioningAugmentation, kl_divergence
 from core.model.discriminator import Discriminator
 from core.model.classifier import AttributeClassifier
 from core.model.t2f import T2F, ModelInfo, load_state_strict, resolve_model_folder
+from core.model.widen import grown_state, widening_problem
 from core.text.lexicon import caption_words
 from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
@@ -122,9 +123,15 @@ class Trainer:
             self._source_folder = resolve_model_folder(Path(start_from))
             self._source = T2F.load(self._source_folder, device="cpu")
             # The model's networks, whatever the config says — but the critic is new (a model ships
-            # without one), so its widths are the config's.
+            # without one), so its widths are the config's, and the generator may be grown.
+            channels = self._source.config.channels
+            if config.train.widen_generator:
+                problem = widening_problem(channels, config.train.widen_generator)
+                if problem is not None:
+                    raise ValueError(problem)
+                channels = config.train.widen_generator
             config = config.replace(model=dataclasses.replace(
-                self._source.config, critic_channels=config.model.critic_channels))
+                self._source.config, channels=channels, critic_channels=config.model.critic_channels))
             info = self._source.info
             misfit = schedule_misfits_model(config.train, info.depth, info.alpha, info.images_seen)
             if misfit is not None:
@@ -272,7 +279,9 @@ class Trainer:
         """Start a new run from a trained model: its generator (the exported EMA weights) for both the
         live and the averaged copy, its step and image count, and the words it already knew."""
         info = source.info
-        weights = {k: v.to(self.device) for k, v in source.state_dict().items()}
+        # A generator grown to the config's widths (widen_generator) keeps every trained weight.
+        weights = grown_state(source.state_dict(), self.model.state_dict(), seed=self.config.train.seed)
+        weights = {k: v.to(self.device) for k, v in weights.items()}
         self.model.load_state_dict(weights)
         self.ema.load_state_dict(weights)
         self.step, self.images_seen = info.step, info.images_seen
