@@ -353,12 +353,47 @@ class RunConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> RunConfig:
-        from core.io import read_json
+        """A config file; one that names ``"extends": "other.json"`` (a path relative to its own
+        folder) is that file with this one's fields replacing its own, section by section.
 
-        return cls.from_dict(read_json(Path(path)))
+        Why: a training leg usually changes two or three settings of the one before it, and a file
+        holding only those says what the leg is, where a full copy hides it among 70 others. A run
+        folder always saves its config resolved, so a run never depends on the files it came from.
+        """
+        return cls.from_dict(_resolved_config_dict(Path(path), ()))
 
     def replace(self, **sections: Any) -> RunConfig:
         return dataclasses.replace(self, **sections)
+
+
+#: The key of a config file naming the file it changes (see RunConfig.load).
+EXTENDS = "extends"
+
+
+def _resolved_config_dict(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """``path``'s sections with every ``extends`` followed and merged (base first)."""
+    from core.io import ModelFileError, read_json
+
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise ModelFileError(path, "a config file holds one JSON object")
+    base_name = data.pop(EXTENDS, None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str):
+        raise ModelFileError(path, f'"{EXTENDS}" names one config file, got {base_name!r}')
+    base_path = (path.parent / base_name).resolve()
+    if base_path in chain or base_path == path.resolve():
+        names = " → ".join(p.name for p in (*chain, path.resolve(), base_path))
+        raise ModelFileError(path, f"config files extend each other in a circle: {names}")
+    base = _resolved_config_dict(base_path, (*chain, path.resolve()))
+    merged = dict(base)
+    for section, values in data.items():
+        if isinstance(values, dict) and isinstance(base.get(section), dict):
+            merged[section] = {**base[section], **values}
+        else:
+            merged[section] = values
+    return merged
 
 
 def preset(name: str, resolution: int | None = None) -> RunConfig:
