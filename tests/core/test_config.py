@@ -1,5 +1,7 @@
 import dataclasses
 
+import pytest
+
 from core.config import DataConfig, fit_to_data, preset, reader_lacks_labels
 
 
@@ -21,10 +23,7 @@ def test_fit_to_data_turns_the_reader_off_only_where_faces_carry_no_labels():
 def test_a_config_file_can_extend_another_with_only_the_fields_it_changes(tmp_path):
     import json
 
-    import pytest
-
     from core.config import RunConfig
-    from core.io import ModelFileError
 
     base = preset("bundled")
     (tmp_path / "recipes").mkdir()
@@ -39,16 +38,21 @@ def test_a_config_file_can_extend_another_with_only_the_fields_it_changes(tmp_pa
     assert "extends" not in json.loads((tmp_path / "saved.json").read_text())
     assert RunConfig.load(tmp_path / "saved.json") == leg
 
-    (tmp_path / "a.json").write_text('{"extends": "b.json"}')
-    (tmp_path / "b.json").write_text('{"extends": "a.json"}')
-    with pytest.raises(ModelFileError, match="extend each other in a circle: a.json → b.json → a.json"):
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"a.json": {"extends": "b.json"}, "b.json": {"extends": "a.json"}},
+     "extend each other in a circle: a.json → b.json → a.json"),
+    ({"a.json": {"extends": "nowhere.json"}}, "nowhere.json.*file not found"),
+    ({"a.json": {"extends": ["b.json"]}}, "names one config file"),
+    ({"a.json": {"extends": "b.json", "train": {"lrate": 1}}, "b.json": {}}, "unknown TrainConfig fields: lrate"),
+])
+def test_a_bad_extends_chain_is_refused_by_name(tmp_path, files, message):
+    import json
+
+    from core.config import RunConfig
+
+    for name, content in files.items():
+        (tmp_path / name).write_text(json.dumps(content))
+    with pytest.raises(ValueError, match=message):  # ModelFileError is a ValueError
         RunConfig.load(tmp_path / "a.json")
-    (tmp_path / "missing.json").write_text('{"extends": "nowhere.json"}')
-    with pytest.raises(ModelFileError, match="nowhere.json.*file not found"):
-        RunConfig.load(tmp_path / "missing.json")
-    (tmp_path / "odd.json").write_text('{"extends": ["a.json"]}')
-    with pytest.raises(ModelFileError, match="names one config file"):
-        RunConfig.load(tmp_path / "odd.json")
-    (tmp_path / "typo.json").write_text('{"extends": "leg.json", "train": {"lrate": 1}}')
-    with pytest.raises(ValueError, match="unknown TrainConfig fields: lrate"):
-        RunConfig.load(tmp_path / "typo.json")
