@@ -371,7 +371,8 @@ EXTENDS = "extends"
 
 
 def _resolved_config_dict(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """``path``'s sections with every ``extends`` followed and merged (base first)."""
+    """``path``'s sections with every ``extends`` followed and merged (base first); ``chain``: the
+    files that led here, to refuse a circle."""
     from core.io import ModelFileError, read_json
 
     data = read_json(path)
@@ -382,11 +383,12 @@ def _resolved_config_dict(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]
         return data
     if not isinstance(base_name, str):
         raise ModelFileError(path, f'"{EXTENDS}" names one config file, got {base_name!r}')
+    chain = (*chain, path.resolve())
     base_path = (path.parent / base_name).resolve()
-    if base_path in chain or base_path == path.resolve():
-        names = " → ".join(p.name for p in (*chain, path.resolve(), base_path))
+    if base_path in chain:
+        names = " → ".join(p.name for p in (*chain, base_path))
         raise ModelFileError(path, f"config files extend each other in a circle: {names}")
-    base = _resolved_config_dict(base_path, (*chain, path.resolve()))
+    base = _resolved_config_dict(base_path, chain)
     merged = dict(base)
     for section, values in data.items():
         if isinstance(values, dict) and isinstance(base.get(section), dict):

@@ -49,7 +49,8 @@ def grown_tensor(old: torch.Tensor, shape: torch.Size | tuple[int, ...], generat
 def grown_state(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor], seed: int = 0) -> dict[str, torch.Tensor]:
     """A state dict for a network shaped like ``new`` carrying every weight of ``old``.
 
-    Both must hold the same names; a tensor whose shape is unchanged is copied as it is.
+    Both must hold the same names; a tensor whose shape is unchanged is passed on as it is
+    (``load_state_dict`` copies it).
     """
     if old.keys() != new.keys():
         missing = sorted(set(new) ^ set(old))
@@ -58,7 +59,7 @@ def grown_state(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor], seed
     state = {}
     for name, target in new.items():
         source = old[name].detach().to("cpu")
-        state[name] = source.clone() if source.shape == target.shape else grown_tensor(source, target.shape, generator)
+        state[name] = source if source.shape == target.shape else grown_tensor(source, target.shape, generator)
     return state
 
 

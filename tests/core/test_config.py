@@ -39,7 +39,6 @@ def test_a_config_file_can_extend_another_with_only_the_fields_it_changes(tmp_pa
     assert RunConfig.load(tmp_path / "saved.json") == leg
 
 
-
 @pytest.mark.parametrize("files, message", [
     ({"a.json": {"extends": "b.json"}, "b.json": {"extends": "a.json"}},
      "extend each other in a circle: a.json → b.json → a.json"),
