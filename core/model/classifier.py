@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.model.layout import cpu_channels_last
+
 
 def conv_bn_relu(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, bias=False),
@@ -74,7 +76,7 @@ class AttributeClassifier(nn.Module):
         if images.shape[-1] != self.resolution:
             images = F.interpolate(images, size=(self.resolution, self.resolution), mode="area"
                                    if images.shape[-1] > self.resolution else "nearest")
-        return self.trunk(images).mean(dim=(2, 3))
+        return self.trunk(cpu_channels_last(images)).mean(dim=(2, 3))
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         h = self.features(images)

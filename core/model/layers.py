@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.model.layout import cpu_channels_last
 from core.model.ops import average_pool_2x
 
 
@@ -28,7 +29,7 @@ class EqualizedConv2d(nn.Module):
         self.padding = padding
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight * self.scale, self.bias, padding=self.padding)
+        return F.conv2d(cpu_channels_last(x), self.weight * self.scale, self.bias, padding=self.padding)
 
 
 class EqualizedLinear(nn.Module):

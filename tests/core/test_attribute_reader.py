@@ -57,6 +57,30 @@ def test_small_images_are_read_as_their_nearest_neighbour_enlargement():
     assert torch.equal(reader(small)["shape"], reader(enlarged)["shape"])
 
 
+@pytest.mark.parametrize("design", ["max", "avg"])
+def test_classifier_reads_channels_last_on_the_cpu_with_the_same_logits_and_gradients(monkeypatch, design):
+    import core.model.classifier as classifier_module
+
+    def logits_and_input_gradient(reader: AttributeClassifier) -> tuple[dict, torch.Tensor]:
+        images = (torch.rand(4, 3, 16, 16, generator=torch.Generator().manual_seed(1)) * 2 - 1).requires_grad_(True)
+        logits = reader(images)
+        (grad,) = torch.autograd.grad(sum(v.square().sum() for v in logits.values()), images)
+        return logits, grad
+
+    torch.manual_seed(0)
+    reader = AttributeClassifier(TABLE, resolution=16, width=4, design=design).eval()
+    seen = []
+    monkeypatch.setattr(reader.trunk, "forward", lambda x, f=reader.trunk.forward: seen.append(x) or f(x))
+    logits, grad = logits_and_input_gradient(reader)
+    assert seen[-1].is_contiguous(memory_format=torch.channels_last)  # the layout is in use
+    monkeypatch.setattr(classifier_module, "cpu_channels_last", lambda x: x)
+    plain_logits, plain_grad = logits_and_input_gradient(reader)
+    assert seen[-1].is_contiguous()
+    torch.testing.assert_close(logits, plain_logits, rtol=1e-5, atol=1e-6)  # summation order only
+    torch.testing.assert_close(grad, plain_grad, rtol=1e-4, atol=1e-6)
+    assert grad.abs().max() > 0
+
+
 def test_reader_weight_needs_reader_steps():
     with pytest.raises(ValueError, match="reader_weight needs a trained reader"):
         tiny_config(reader_weight=1.0)

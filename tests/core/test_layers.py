@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import torch
@@ -97,3 +98,41 @@ def test_leaky_relu_and_pooling_match_torch_in_value_gradient_and_penalty_gradie
         assert torch.equal(leaky_relu(x), torch.nn.functional.leaky_relu(x, 0.2))
     odd = torch.randn(1, 2, 5, 5, requires_grad=True)
     assert average_pool_2x(odd).shape == (1, 2, 2, 2)  # odd sizes fall back to avg_pool2d
+
+
+def _generator_and_penalty(config, latent, text_ids, lengths):
+    """Faces, critic scores and the penalty's weight gradients of a fresh tiny T2F pair (seeded)."""
+    from core.losses import gradient_penalty
+    from core.model.discriminator import Discriminator
+    from core.model.generator import Generator
+
+    torch.manual_seed(0)
+    generator, critic = Generator(config), Discriminator(config)
+    faces = generator(latent, 2, 0.5)
+    text = critic.encode_text(text_ids, lengths)
+    real = torch.rand(faces.shape) * 2 - 1  # not rand_like: it fills in memory order, which differs here
+    mix = torch.full((faces.shape[0], 1, 1, 1), 0.3)
+    penalty = gradient_penalty(lambda x: critic(x, text, 2, 0.5), real, faces.detach(), mix)
+    weights = [p for p in critic.parameters() if p.ndim == 4]
+    grads = torch.autograd.grad(penalty, weights, allow_unused=True)  # depth 2 leaves deeper layers out
+    return faces, critic(faces, text, 2, 0.5), [g for g in grads if g is not None]
+
+
+def test_cpu_convolutions_run_channels_last_with_the_same_values_and_penalty_gradient(monkeypatch):
+    import core.model.layers as layers
+    from core.config import preset
+
+    config = dataclasses.replace(preset("tiny").model, vocab_size=40)  # the preset's comes from a tokenizer
+    latent = torch.randn(4, config.ca_dim + config.noise_dim)
+    ids, lengths = torch.randint(1, config.vocab_size, (4, 6)), torch.full((4,), 6)
+    faces, scores, grads = _generator_and_penalty(config, latent, ids, lengths)
+    assert faces.is_contiguous(memory_format=torch.channels_last)  # the layout is in use
+    monkeypatch.setattr(layers, "cpu_channels_last", lambda x: x)
+    plain_faces, plain_scores, plain_grads = _generator_and_penalty(config, latent, ids, lengths)
+    assert plain_faces.is_contiguous()
+    torch.testing.assert_close(faces, plain_faces, rtol=1e-5, atol=1e-5)  # summation order
+    torch.testing.assert_close(scores, plain_scores, rtol=1e-5, atol=1e-5)
+    assert len(grads) == len(plain_grads) >= 6
+    for ours, plain in zip(grads, plain_grads, strict=True):  # the double backward too
+        torch.testing.assert_close(ours, plain, rtol=1e-4, atol=1e-6)
+    assert max(float(g.abs().max()) for g in grads) > 1e-3  # a real gradient, not zeros on both sides

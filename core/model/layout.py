@@ -1,0 +1,23 @@
+"""Memory layout for convolutions: channels-last on the CPU."""
+
+from __future__ import annotations
+
+import torch
+
+
+def cpu_channels_last(x: torch.Tensor) -> torch.Tensor:
+    """``x`` laid out channels-last (N×H×W×C in memory) when it lives on the CPU; as it is elsewhere.
+
+    Why. On the CPU PyTorch convolves through oneDNN, whose fast kernels read channels-innermost
+    data; tensors in the default N×C×H×W layout cost reorders or slower kernels in the forward pass
+    and in each backward. The element-wise ops between convolutions (LeakyReLU, pixel norm,
+    upsampling, pooling) keep the layout they are given, so a network's input is reordered once and
+    every later convolution gets channels-last data for free.
+    The values are the same up to float summation order (``tests/core/test_layers.py``). Measured
+    on 2 cores of an AVX-512 EPYC (2026-12-07, the same code with and without the layout,
+    interleaved): the bundled generator draws 64 faces in 99 ms instead of 230 and one face in 2.6
+    ms instead of 3.2; a training iteration at the comparison widths runs ~7 % faster; the
+    attribute judge reads 128 faces in 96 ms instead of 169. On CUDA the layout was not measured
+    (no GPU was lent since), so tensors there keep theirs.
+    """
+    return x.contiguous(memory_format=torch.channels_last) if x.device.type == "cpu" else x
