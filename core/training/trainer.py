@@ -905,9 +905,13 @@ def continued_config(saved: RunConfig, new: RunConfig) -> RunConfig:
     """The config of a run resumed under ``new`` training settings (a longer schedule, another loss).
 
     The networks and the data must stay what the checkpoint was trained with; a ``vocab_size`` of 0
-    in ``new`` means "the run's tokenizer", as it does for a new run.
+    in ``new`` means "the run's tokenizer", as it does for a new run, and a ``widen_generator`` in
+    ``new`` names the generator widths its run holds (it grew them from a model), so the config file
+    that started such a run can resume it.
     """
     model = dataclasses.replace(new.model, vocab_size=new.model.vocab_size or saved.model.vocab_size)
+    if new.train.widen_generator:
+        model = dataclasses.replace(model, channels=tuple(new.train.widen_generator))
     if model != saved.model:
         diff = sorted(k for k, v in model.to_dict().items() if saved.model.to_dict()[k] != v)
         raise ValueError(f"a resumed run keeps its model; the new config changes {', '.join(diff)}")

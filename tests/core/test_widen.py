@@ -72,6 +72,12 @@ def test_a_run_from_a_model_can_grow_its_generator(tiny_run, tmp_path):
     trainer.train(max_steps=source.info.step + 2)
     exported = T2F.load(tmp_path / "run", device="cpu")
     assert exported.config.channels == wider and exported.info.step == source.info.step + 2
+    # The config file that started the run resumes it: its widen_generator names the run's widths.
+    resumed = Trainer(tmp_path / "run", config, make_toy_dataset(40), resume=True)
+    assert resumed.config.model.channels == wider
+    other = config.replace(train=dataclasses.replace(config.train, widen_generator=tuple(w + 1 for w in wider)))
+    with pytest.raises(ValueError, match="a resumed run keeps its model; the new config changes channels"):
+        Trainer(tmp_path / "run", other, make_toy_dataset(40), resume=True)
 
     narrower = tiny_config(widen_generator=tuple(max(1, w - 1) for w in source.config.channels))
     narrower = narrower.replace(train=dataclasses.replace(narrower.train, stage_images=config.train.stage_images))
