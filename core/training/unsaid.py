@@ -43,7 +43,7 @@ a (in table order) left unsaid takes the value where u_a falls in the cumulative
 faces that share what the caption states *and* the values already coded for earlier attributes — so
 a caption's faces draw its unsaid attributes jointly as real faces do (no bearded woman), every seed
 its own. The reader's cross-entropy on those values is the term; drawing needs nothing new (seeds
-already fix the noise). Measured (README, How we got here): at weight 10 the seeds varied more (39 →
+already fix the noise). Measured (docs/bundled-history.md): at weight 10 the seeds varied more (39 →
 29 % of unsaid attributes fixed) and eye colour took the real mix, but the drawing got worse and the
 Fréchet distance rose (7.37 → 8.36×); at weight 3 less of both. Off by default.
 """
