@@ -911,7 +911,7 @@ def continued_config(saved: RunConfig, new: RunConfig) -> RunConfig:
     """
     model = dataclasses.replace(new.model, vocab_size=new.model.vocab_size or saved.model.vocab_size)
     if new.train.widen_generator:
-        model = dataclasses.replace(model, channels=tuple(new.train.widen_generator))
+        model = dataclasses.replace(model, channels=new.train.widen_generator)
     if model != saved.model:
         diff = sorted(k for k, v in model.to_dict().items() if saved.model.to_dict()[k] != v)
         raise ValueError(f"a resumed run keeps its model; the new config changes {', '.join(diff)}")
