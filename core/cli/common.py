@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from core.cli.errors import CLIError
-from core.model.t2f import MAX_SEED
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "resources" / "models" / "default"
 
 
 def seed_value(text: str) -> int:
+    from core.model.t2f import MAX_SEED  # here, not at the top: building the parser must not load torch
+
     try:
         value = int(text)
     except ValueError:
@@ -30,6 +32,22 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for integers in ``low..high``; the message names the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer from {low} to {high:,}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value:,}")
+        return value
+
+    parse.__name__ = f"integer {low}..{high}"
+    return parse
 
 
 def non_negative_float(text: str) -> float:

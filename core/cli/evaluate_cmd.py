@@ -7,21 +7,28 @@ import json
 import sys
 from pathlib import Path
 
-from core.cli.common import load_model, positive_int
+from core.cli.common import bounded_int, load_model, writable_output
+
+MAX_CAPTIONS = 10_000
+MAX_SEEDS = 64
+#: Faces held in memory at once for one pass (each is a 64×64 float image, plus the judge's features).
+MAX_FACES = 20_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("evaluate", help="measure how faithful, good and varied a model's faces are",
                                    description="Judge generated faces with the attribute classifier.")
     parser.add_argument("model", nargs="?", help="model or run folder (default: the bundled model)")
-    parser.add_argument("--n", type=positive_int, default=200, help="number of captions (default 200)")
-    parser.add_argument("--seeds", type=positive_int, default=4, help="faces per caption (default 4)")
+    parser.add_argument("--n", type=bounded_int(1, MAX_CAPTIONS), default=200,
+                        help=f"number of held-out captions, 1..{MAX_CAPTIONS:,} (default 200; ignored with --captions)")
+    parser.add_argument("--seeds", type=bounded_int(1, MAX_SEEDS), default=4,
+                        help=f"faces per caption, 1..{MAX_SEEDS}; diversity needs 2 or more (default 4)")
     parser.add_argument("--captions", type=Path, help='JSONL of {"text": ..., "attributes": {...}} to evaluate')
     parser.add_argument("--json", type=Path, dest="json_path", metavar="REPORT", help="write the report as JSON")
     parser.add_argument("--report", type=Path, metavar="DIR", help="write an HTML/PNG report a person can read")
     parser.add_argument("--judge", type=Path, help="attribute judge folder (default: the bundled judge)")
     parser.add_argument("--no-paraphrase", action="store_true", help="skip the paraphrase split")
-    parser.add_argument("--device", default="auto")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: auto)")
     parser.set_defaults(func=run)
 
 
@@ -32,12 +39,16 @@ def run(args: argparse.Namespace) -> int:
     from core.evaluate.render import write_report
     from core.evaluate.report import evaluate_model
 
+    _check_outputs(args)
     judge_dir = args.judge or DEFAULT_JUDGE
     if not (judge_dir / "judge.json").is_file():
         raise CLIError(f"no attribute judge in {judge_dir}; train one with `python -m core.evaluate.train_judge`")
+    captions = load_caption_file(args.captions) if args.captions else None
+    faces = (len(captions) if captions else args.n) * args.seeds
+    if faces > MAX_FACES:
+        raise CLIError(f"{faces:,} faces is more than one evaluation holds ({MAX_FACES:,}); lower --n or --seeds")
     judge = AttributeJudge.load(judge_dir)
     model = load_model(args.model, args.device)
-    captions = load_caption_file(args.captions) if args.captions else None
     report = evaluate_model(model, judge, args.n, args.seeds, captions, with_paraphrase=not args.no_paraphrase,
                             progress=lambda m: print(m, file=sys.stderr))
     public = {k: v for k, v in report.items() if not k.startswith("_")}
@@ -47,6 +58,18 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         print(f"report: {write_report(report, args.report)}")
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse output paths that cannot be written before minutes of work, not after."""
+    from core.cli.errors import CLIError
+
+    if args.json_path:
+        writable_output(args.json_path)
+    if args.report and args.report.exists() and not args.report.is_dir():
+        raise CLIError(f"--report {args.report} is a file; give a folder")
+    if args.report and not args.report.exists():
+        writable_output(args.report)  # its parent must exist and be writable
 
 
 def format_summary(report: dict) -> str:
@@ -75,7 +98,9 @@ def format_summary(report: dict) -> str:
         lines.append(f"Fréchet (judge features): {q['frechet_judge']:.3f}  real-vs-real {q['frechet_real_vs_real']:.3f}"
                      f"  ratio {q['frechet_ratio']:.2f};  KID {q['kid_judge']:.4f} (real {q['kid_real_vs_real']:.4f})")
     d = report["diversity"]
-    if d.get("real_same_attributes"):
+    if d["generated"] is None:
+        pass  # explained in the notes below
+    elif d.get("real_same_attributes"):
         lines.append(f"diversity: {d['generated']:.3f} vs real {d['real_same_attributes']:.3f} "
                      f"(ratio {d['ratio']:.2f}{', MODE COLLAPSE' if d['mode_collapse'] else ''})")
     else:
@@ -84,4 +109,5 @@ def format_summary(report: dict) -> str:
         fixed = d["unmentioned_fixed"]
         lines.append(f"attributes a caption leaves unsaid, the same on all its seeds: {fixed['generated']:.0%} "
                      f"(real faces sharing what it says: {fixed['real_same_attributes']:.0%})")
+    lines += [f"note: {note}" for note in report.get("notes", [])]
     return "\n".join(lines)

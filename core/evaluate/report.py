@@ -129,7 +129,10 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
                    captions: Sequence[EvalCaption] | None = None, with_paraphrase: bool = True,
                    progress: Callable[[str], None] = lambda _: None) -> dict:
     """The full report as a JSON-able dict (see the module docstring)."""
+    if count < 1 or seeds < 1:
+        raise ValueError(f"need at least one caption and one seed, got count={count}, seeds={seeds}")
     report: dict = {"count": count, "seeds": seeds}
+    notes: list[str] = []  # what could not be measured with these settings, and why
     custom = captions is not None
     if custom:
         real_faces = None
@@ -146,7 +149,11 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
     shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)
     report["floor_shuffled_captions"] = score_faithfulness(judge.predict(shuffled), captions, seeds).to_dict()
 
-    report["diversity"] = {"generated": round(_diversity(gen_features, len(captions), seeds), 4)}
+    if seeds >= 2:
+        report["diversity"] = {"generated": round(_diversity(gen_features, len(captions), seeds), 4)}
+    else:  # one face per caption has nothing to differ from
+        report["diversity"] = {"generated": None}
+        notes.append("diversity not measured: it compares the faces of one caption (use --seeds 2 or more)")
     if real_faces is not None:
         real_images = real_faces.images(range(len(real_faces)))
         report["ceiling_real_faces"] = score_faithfulness(judge.predict(real_images), captions, 1).to_dict()
@@ -157,22 +164,18 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         half = len(pool_features) // 2
         real_a, real_b = pool_features[:half], pool_features[half:]
         n = min(len(gen_features), half)
-        report["quality"] = {
-            "frechet_judge": round(frechet_distance(gen_features[:n], real_a[:n]), 4),
-            "frechet_real_vs_real": round(frechet_distance(real_b[:n], real_a[:n]), 4),
-            "kid_judge": round(kernel_distance(gen_features[:n], real_a[:n]), 5),
-            "kid_real_vs_real": round(kernel_distance(real_b[:n], real_a[:n]), 5),
-            "samples": n,
-        }
-        report["quality"]["frechet_ratio"] = round(report["quality"]["frechet_judge"]
-                                                   / max(report["quality"]["frechet_real_vs_real"], 1e-9), 3)
+        if n >= 2:  # a distribution distance needs two samples a side
+            report["quality"] = _quality(gen_features[:n], real_a[:n], real_b[:n])
+        else:
+            notes.append("image quality not measured: it needs at least 2 faces (raise --n or --seeds)")
         groups = _real_groups(captions, pool, seeds)
-        real_div = [mean_pairwise_distance(pool_features[g]) for g in groups if g]
-        report["diversity"]["real_same_attributes"] = round(float(np.mean(real_div)), 4) if real_div else None
-        if real_div:
-            ratio = report["diversity"]["generated"] / report["diversity"]["real_same_attributes"]
-            report["diversity"]["ratio"] = round(ratio, 3)
-            report["diversity"]["mode_collapse"] = ratio < 0.5
+        if seeds >= 2:
+            real_div = [mean_pairwise_distance(pool_features[g]) for g in groups if g]
+            report["diversity"]["real_same_attributes"] = round(float(np.mean(real_div)), 4) if real_div else None
+            if real_div and report["diversity"]["real_same_attributes"] > 0:
+                ratio = report["diversity"]["generated"] / report["diversity"]["real_same_attributes"]
+                report["diversity"]["ratio"] = round(ratio, 3)
+                report["diversity"]["mode_collapse"] = ratio < 0.5
         # Only full groups: fewer faces agree more often by chance.
         full = [(caption, group) for caption, group in zip(captions, groups) if len(group) == seeds]
         if seeds >= 2 and full:
@@ -187,5 +190,21 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         if FRESH_WORDINGS.is_file():  # the paraphrase split has guided the word reader; this set never has
             progress("fresh wordings")
             _score_wording(report, "fresh_wordings", model, judge, load_caption_file(FRESH_WORDINGS), seeds)
+    if notes:
+        report["notes"] = notes
     report["_images"] = {"generated": generated, "captions": captions}
     return report
+
+
+def _quality(generated: np.ndarray, real_a: np.ndarray, real_b: np.ndarray) -> dict:
+    """Fréchet and kernel distances from generated to real features, beside the same distances
+    between two real samples of the same size (what "close" means at that sample size)."""
+    quality = {
+        "frechet_judge": round(frechet_distance(generated, real_a), 4),
+        "frechet_real_vs_real": round(frechet_distance(real_b, real_a), 4),
+        "kid_judge": round(kernel_distance(generated, real_a), 5),
+        "kid_real_vs_real": round(kernel_distance(real_b, real_a), 5),
+        "samples": len(generated),
+    }
+    quality["frechet_ratio"] = round(quality["frechet_judge"] / max(quality["frechet_real_vs_real"], 1e-9), 3)
+    return quality
