@@ -1,6 +1,9 @@
 """Application start-up: the QApplication, its identity and the main window.
 
-``python main.py``, ``python -m t2f_desktop`` and the ``t2f-desktop`` script all come here.
+``python main.py``, ``python -m t2f_desktop`` and the ``t2f-desktop`` script all come here. Qt is
+imported only after the system check: on a machine that lacks a library Qt's platform plugin
+needs, Qt would abort the process (and may name the wrong library); we say what is missing and
+how to install it, and exit with status 1 instead. ``--check`` prints ``t2f doctor``'s report.
 """
 
 from __future__ import annotations
@@ -10,16 +13,20 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from t2f_desktop import __version__
-from t2f_desktop.settings import APPLICATION, ORGANIZATION
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The one QApplication, named so QSettings and the desktop find the app."""
+    from PySide6.QtWidgets import QApplication
+
     from t2f_desktop.icon import app_icon
+    from t2f_desktop.settings import APPLICATION, ORGANIZATION
 
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -49,12 +56,38 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="t2f-desktop", description="T2F Desktop: text to face.")
     parser.add_argument("--model", help="open this model folder (or run folder) instead of the last one")
     parser.add_argument("--run", help="open this training run folder in the Train view")
+    parser.add_argument("--check", action="store_true",
+                        help="check this machine (Python, torch, device, Qt's system libraries, the model) and exit")
     parser.add_argument("--version", action="version", version=f"T2F Desktop {__version__}")
     return parser.parse_args(argv)
 
 
+def cannot_start_qt(environ: dict[str, str] | os._Environ = os.environ) -> str | None:
+    """Why Qt's window cannot open here (a missing system library, or no X display); None if it can."""
+    from core.qt_libraries import check_qt_libraries, distro_family, explain, read_os_release
+
+    check = check_qt_libraries(environ)
+    if not check.ok:
+        return (f"T2F Desktop cannot start. {explain(check, distro_family(read_os_release()))}\n"
+                "Then run `python main.py` again (`python main.py --check` checks everything).")
+    if check.method != "skipped" and not environ.get("DISPLAY"):
+        return ("T2F Desktop cannot start: DISPLAY is not set, so there is no X display to open a window on.\n"
+                "Run it from a desktop session (or set QT_QPA_PLATFORM=offscreen to draw without a screen).")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.check:
+        from core.cli.doctor import format_findings, run_checks
+
+        findings = run_checks(args.model)
+        print(format_findings(findings))
+        return 1 if any(f.problem for f in findings) else 0
+    reason = cannot_start_qt()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 1
     app = create_application()
     from t2f_desktop.main_window import MainWindow
 
