@@ -3,17 +3,32 @@
 Model and checkpoint files are safetensors (a JSON header plus raw tensor bytes), which cannot
 carry code. Anything else offered as weights is opened with ``torch.load(weights_only=True)``,
 which refuses pickled callables, and the refusal becomes a one-line :class:`ModelFileError`.
+
+Folders handed to us may be hostile or broken, so every read goes through :func:`open_regular`:
+only regular files are opened (a FIFO named ``model.safetensors`` would block forever, a link to
+``/dev/zero`` would stream until memory runs out), and files over a size cap are refused unread.
+Writes go only onto regular files or new paths, and a full disk is a one-line error.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
+
+from core.disk import as_disk_full, human_bytes, is_disk_full
+from core.output_files import check_output_target, file_kind, remove_stale_temps, temp_prefix
+
+#: Size caps before reading: a file larger than this is refused unread (a link to ``/dev/zero`` or a
+#: hostile folder must not exhaust memory). Weights cover the largest architecture allowed.
+MAX_JSON_BYTES = 16 * 2**20
+MAX_WEIGHTS_BYTES = 8 * 2**30
+MAX_SMALL_FILE_BYTES = 64 * 2**20
 
 
 class ModelFileError(ValueError):
@@ -49,19 +64,32 @@ _UMASK = _read_umask()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file, fsync and rename: never a half-written file."""
-    path = Path(path)
+    """Write ``data`` to ``path`` via a temp file, fsync and rename: never a half-written file.
+
+    Only a regular file or a new path is written (see :mod:`core.output_files`); a full disk is a
+    one-line :class:`~core.disk.DiskFullError` and leaves the previous file untouched.
+    """
+    path = check_output_target(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path.parent, path.name)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        if is_disk_full(error):
+            raise as_disk_full(error, path, len(data)) from None
+        raise
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        check_output_target(path)  # it may have become something else while we wrote
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and is_disk_full(error):
+            raise as_disk_full(error, path, len(data)) from None
         raise
     _fsync_dir(path.parent)
 
@@ -70,13 +98,70 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file, turning any problem into a one-line :class:`ModelFileError`."""
+def _refuse_unless_regular(path: Path, mode: int, size: int, limit: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise ModelFileError(path, "is a folder, expected a file")
+    if not stat.S_ISREG(mode):
+        raise ModelFileError(path, f"is {file_kind(mode)}, not a regular file; refusing to read it")
+    if size > limit:
+        raise ModelFileError(path, f"is {human_bytes(size)}, more than the {human_bytes(limit)} allowed for it")
+
+
+def open_regular(path: Path, limit: int) -> int:
+    """A read-only descriptor of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Checked with ``stat`` before opening, so a FIFO or device is never opened (opening a FIFO
+    waits for a writer forever), and with ``fstat`` after, since the path may have been swapped
+    in between; the open itself is non-blocking so even a swapped-in FIFO cannot hang.
+    """
+    path = Path(path)
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         raise ModelFileError(path, "file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except OSError as error:
+        raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
+    _refuse_unless_regular(path, info.st_mode, info.st_size, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ModelFileError(path, "file not found") from None
+    except OSError as error:
+        raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        _refuse_unless_regular(path, info.st_mode, info.st_size, limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular_bytes(path: Path, limit: int = MAX_SMALL_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, read only if it is a regular file of at most ``limit`` bytes.
+
+    Every file of a model, run or dataset folder that may come from someone else is read through
+    here: no FIFO blocks, no device streams, no huge file fills memory.
+    """
+    path = Path(path)
+    fd = open_regular(path, limit)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise ModelFileError(path, f"grew past the {human_bytes(limit)} allowed for it while being read")
+    return data
+
+
+def read_json(path: Path, limit: int = MAX_JSON_BYTES) -> Any:
+    """Parse a JSON file, turning any problem into a one-line :class:`ModelFileError`."""
+    data = read_regular_bytes(Path(path), limit)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ModelFileError(path, f"not valid JSON ({error.__class__.__name__}: {error})") from None
 
 
@@ -98,14 +183,12 @@ def read_metadata(path: Path) -> dict[str, str]:
     """A safetensors file's header metadata, without reading its tensors (cheap for large files)."""
     path = Path(path)
     try:
-        with path.open("rb") as file:
+        with os.fdopen(open_regular(path, MAX_WEIGHTS_BYTES), "rb") as file:
             header_len = int.from_bytes(file.read(8), "little")
             if header_len > 100 * 2**20:
                 raise ModelFileError(path, "not a safetensors file (header too large)")
             header = json.loads(file.read(header_len))
-    except FileNotFoundError:
-        raise ModelFileError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ModelFileError(path, f"not a safetensors file ({error})") from None
     if not isinstance(header, dict):
         raise ModelFileError(path, "not a safetensors file (its header is not an object)")
@@ -128,12 +211,7 @@ def load_tensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     from safetensors.torch import load
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise ModelFileError(path, "is a folder, expected a weights file") from None
+    data = read_regular_bytes(path, MAX_WEIGHTS_BYTES)
     if len(data) < 8:
         raise ModelFileError(path, f"truncated or empty ({len(data)} bytes)")
     # Safetensors first: its header length can begin with any byte, 0x80 included.
@@ -146,10 +224,19 @@ def load_tensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     header_len = int.from_bytes(data[:8], "little")
     try:
         header = json.loads(data[8 : 8 + header_len])
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         header = {}
-    metadata = header.get("__metadata__", {}) or {}
-    return tensors, metadata
+    metadata = header.get("__metadata__", {}) if isinstance(header, dict) else {}
+    return tensors, metadata if isinstance(metadata, dict) else {}
+
+
+def check_finite(tensors: dict[str, torch.Tensor], path: Path) -> None:
+    """Refuse weights holding NaN or infinity: they draw black faces and would pass silently."""
+    for name, tensor in tensors.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            bad = int((~torch.isfinite(tensor)).sum())
+            raise ModelFileError(path, f"holds {bad} non-finite value(s) (NaN or infinity) in {name}; "
+                                       "the weights are damaged")
 
 
 def _load_torch_weights_only(path: Path, data: bytes) -> dict[str, torch.Tensor]:

@@ -35,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     preview = commands.add_parser("preview", help="draw a contact sheet of faces with captions",
                                   description="Draw a grid of faces with a caption under each.")
     preview.add_argument("source", help="dataset folder, or 'synthetic' / 'synthetic:N'")
-    preview.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
+    preview.add_argument("-o", "--output", type=Path, required=True,
+                         help="image file to write: .png, .jpg/.jpeg or .webp (the extension picks the format)")
     preview.add_argument("--n", type=_positive, default=64, help="number of faces (default 64)")
     preview.add_argument("--columns", type=_positive, default=8, help="faces per row (default 8)")
     preview.add_argument("--resolution", type=_positive, default=128, help="face resolution (default 128)")
@@ -98,16 +99,16 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    from core.cli.outputs import image_output
     from core.data.open import peek_dataset
     from core.data.preview import contact_sheet
+    from core.image_files import save_image
 
     source = _source_spec(args.source)
-    if args.output.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
-        raise CLIError(f"{args.output}: the sheet must be a .png, .jpg or .webp file")
+    output = image_output(args.output, make_folder=True)
     dataset = peek_dataset(source, args.resolution, args.n, args.cache_dir, seed=args.seed, split=args.split)
     sheet = contact_sheet(dataset, count=args.n, columns=args.columns, cell=max(128, args.resolution))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(args.output)
+    save_image(sheet, output)  # atomically: a failed write never leaves a truncated sheet
     print(f"{dataset.summary.text()}\nwrote a sheet of {min(args.n, len(dataset))} faces to {args.output}")
     return 0
 

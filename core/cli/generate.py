@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli.common import add_model_arguments, load_model, non_negative_float, positive_int, seed_value, writable_output
-from core.explore import grid_array, save_png
+from core.cli.common import add_model_arguments, load_model, non_negative_float, seed_value
+from core.cli.outputs import MAX_SCALE, image_output, scale_factor
+from core.explore import grid_array
+from core.image_files import check_picture_size, save_image
 
 MAX_FACES = 256
 
@@ -16,14 +18,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("generate", help="draw faces from a description",
                                    description="Draw N faces for a description; several faces are saved as one grid.")
     parser.add_argument("text", help='the description (use "" for none)')
-    parser.add_argument("-o", "--output", type=Path, default=Path("face.png"), help="PNG file (default face.png)")
+    parser.add_argument("-o", "--output", type=Path, default=Path("face.png"),
+                        help="image file; the extension picks the format: .png, .jpg/.jpeg or .webp "
+                             "(default face.png)")
     parser.add_argument("--seed", type=seed_value, default=0, help="first seed; face i uses seed+i (default 0)")
     parser.add_argument("--n", type=int, default=1, help=f"number of faces, 1..{MAX_FACES} (default 1)")
     parser.add_argument("--truncation", type=non_negative_float, default=1.0,
                         help="noise scale ψ ≥ 0: lower is more typical, higher more varied (default 1)")
     parser.add_argument("--text-variation", action="store_true",
                         help="also sample the text condition (default: use its mean)")
-    parser.add_argument("--scale", type=positive_int, default=1, help="enlarge the saved image by this factor")
+    parser.add_argument("--scale", type=scale_factor, default=1,
+                        help=f"enlarge the saved image by this factor, 1..{MAX_SCALE} (default 1)")
     add_model_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -36,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--n must be between 1 and {MAX_FACES}, got {args.n}")
     if args.seed + args.n - 1 > MAX_SEED:
         raise CLIError(f"seeds {args.seed}..{args.seed + args.n - 1} exceed the largest seed {MAX_SEED}")
-    output = writable_output(args.output)
+    output = image_output(args.output)
     model = load_model(args.model, args.device)
     if model.tokenizer.is_empty(args.text):
         print("note: empty description — drawing from the learned 'no description' embedding", file=sys.stderr)
@@ -45,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
     seeds = list(range(args.seed, args.seed + args.n))
     images = model.generate(args.text, seeds, truncation=args.truncation, text_variation=args.text_variation)
     picture = images[0] if args.n == 1 else grid_array(images)
+    try:
+        check_picture_size(picture.shape[1] * args.scale, picture.shape[0] * args.scale)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
     if args.scale > 1:
         picture = picture.repeat(args.scale, axis=0).repeat(args.scale, axis=1)
-    save_png(picture, output)
+    save_image(picture, output)
     print(f"saved {args.n} face(s) at {images.shape[1]}×{images.shape[2]} to {output}")
     return 0
