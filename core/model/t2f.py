@@ -25,7 +25,9 @@ from torch import nn
 
 from core.config import ModelConfig
 from core.devices import resolve_device
-from core.io import ModelFileError, atomic_write_text, load_tensors, read_json, save_tensors
+from core.io import (ModelFileError, atomic_write_text, check_finite, load_tensors, read_json, read_regular_bytes,
+                     save_tensors)
+from core.model.card_checks import check_info, check_max_tokens, check_model_fields, check_size, check_version
 from core.model.conditioning import ConditioningAugmentation
 from core.model.generator import Generator
 from core.text.encoder import TextEncoder
@@ -204,10 +206,11 @@ class T2F(nn.Module):
         model = cls(config, tokenizer, info)
         tensors, _ = load_tensors(folder / "model.safetensors")
         load_state_strict(model, tensors, folder / "model.safetensors")
+        check_finite(tensors, folder / "model.safetensors")
         words = folder / KNOWN_WORDS_FILE
-        if words.is_file():
+        if words.exists():
             try:
-                model.known_words = frozenset(words.read_text(encoding="utf-8").split())
+                model.known_words = frozenset(read_regular_bytes(words).decode("utf-8").split())
             except UnicodeDecodeError:
                 raise ModelFileError(words, "is not UTF-8 text (one known word per line)") from None
         return model.to(resolve_device(device)).eval()
@@ -241,32 +244,59 @@ class ModelCard:
 
 
 def read_model_card(path: Path) -> ModelCard:
-    """The architecture and position of the model at ``path`` (a model or run folder), checked."""
+    """The architecture and position of the model at ``path`` (a model or run folder), checked.
+
+    Types and sizes are checked before anything is built (see :mod:`core.model.card_checks`).
+    """
     folder = resolve_model_folder(path)
-    meta = read_json(folder / "config.json")
+    where = folder / "config.json"
+    meta = read_json(where)
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
-        raise ModelFileError(folder / "config.json", "not a T2F Desktop model config")
-    if meta.get("version", 0) > MODEL_FORMAT_VERSION:
-        raise ModelFileError(folder / "config.json", f"made by a newer version (format {meta['version']})")
+        raise ModelFileError(where, "not a T2F Desktop model config")
+    check_version(meta, MODEL_FORMAT_VERSION, where)
+    if "model" not in meta:
+        raise ModelFileError(where, "invalid model config (no \"model\" entry)")
     try:
-        config = ModelConfig.from_dict(meta["model"])
-        info = ModelInfo(**meta.get("info", {}))
-        max_tokens = int(meta.get("max_tokens", config.max_tokens))
+        config = ModelConfig.from_dict(check_model_fields(meta["model"], where))
+        info = ModelInfo(**check_info(meta.get("info", {}), config, where))
+        max_tokens = check_max_tokens(meta.get("max_tokens", config.max_tokens), where)
+    except ModelFileError:
+        raise
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelFileError(folder / "config.json", f"invalid model config ({error})") from None
+        raise ModelFileError(where, f"invalid model config ({error})") from None
+    check_size(config, where)
     return ModelCard(folder, config, info, max_tokens)
 
 
+#: Where an interrupted export leaves the model: the trainer saves ``model.new``, renames ``model``
+#: to ``model.old``, then ``model.new`` to ``model``. A kill between the renames leaves no ``model``;
+#: ``model.new`` is then complete (it was written before the first rename) and the newer of the two.
+EXPORT_LEFTOVERS = ("model.new", "model.old")
+
+
+def _is_model_folder(path: Path) -> bool:
+    return (path / "config.json").is_file() and (path / "model.safetensors").exists()
+
+
 def resolve_model_folder(path: Path) -> Path:
-    """Accept a model folder, a run folder (→ its ``model/``) or a file inside a model folder."""
+    """Accept a model folder, a run folder (→ its ``model/``) or a file inside a model folder.
+
+    A run folder whose ``model/`` is missing because an export was interrupted falls back to the
+    complete ``model.new`` (or ``model.old``) it left (see :data:`EXPORT_LEFTOVERS`).
+    """
+    path = Path(path)
     if path.is_file():
         path = path.parent
     if not path.exists():
         raise ModelFileError(path, "no such file or folder")
-    if (path / "config.json").is_file() and (path / "model.safetensors").exists():
+    if _is_model_folder(path):
         return path
     if (path / "model" / "config.json").is_file():
         return path / "model"
+    if not (path / "model").exists():
+        for name in EXPORT_LEFTOVERS:
+            if _is_model_folder(path / name) and (path / name / "tokenizer.model").exists():
+                return path / name
     raise ModelFileError(path, "not a model folder (expected config.json, model.safetensors and tokenizer.model)")
 
 

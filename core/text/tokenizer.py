@@ -15,12 +15,14 @@ from pathlib import Path
 import sentencepiece as spm
 import torch
 
-from core.io import ModelFileError, atomic_write_bytes
+from core.io import ModelFileError, atomic_write_bytes, read_regular_bytes
 
 PAD_ID = 0
 UNK_ID = 1
 NO_DESCRIPTION_ID = 2
 NO_DESCRIPTION_TOKEN = "<nodesc>"
+#: A sentencepiece model of the largest vocabulary allowed is a few MiB; anything far larger is not one.
+MAX_TOKENIZER_BYTES = 64 * 2**20
 
 
 def default_vocab_size(captions: Sequence[str]) -> int:
@@ -74,10 +76,7 @@ class Tokenizer:
     @classmethod
     def load(cls, path: str | Path, max_tokens: int = 64) -> Tokenizer:
         path = Path(path)
-        try:
-            proto = path.read_bytes()
-        except FileNotFoundError:
-            raise ModelFileError(path, "file not found") from None
+        proto = read_regular_bytes(path, MAX_TOKENIZER_BYTES)
         try:
             return cls(proto, max_tokens=max_tokens)
         except (RuntimeError, OSError, ValueError) as error:
