@@ -8,14 +8,22 @@ the resolution. Change any of these and a new entry is built; nothing is ever se
 
 Both files of an entry are written to temporary names and renamed into place, ``index.json`` last,
 so a crash or a concurrent build never leaves a half-written entry that looks complete.
+
+A memmap that runs out of disk does not fail with an error: the process dies of ``SIGBUS`` when a
+page is written. So the space is checked first and then reserved (``posix_fallocate``) before any
+pixel is written; a disk that cannot hold the entry is a one-line :class:`~core.disk.DiskFullError`
+naming the file and the space it needs, and the scratch file is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
+import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +36,7 @@ from core.data.base import TensorTextFaceDataset
 from core.data.images import ImageProblem, decode_face
 from core.data.records import Sample, Scan
 from core.data.summary import DataSummary
+from core.disk import as_disk_full, is_disk_full, require_free_space
 from core.io import atomic_write_text
 
 CACHE_VERSION = 1
@@ -35,6 +44,8 @@ ENV_VAR = "T2F_CACHE_DIR"
 IMAGES_FILE = "images.npy"
 INDEX_FILE = "index.json"
 _CHUNK = 256
+#: Scratch files of a build killed part-way are removed by the next build once this old.
+STALE_SCRATCH_SECONDS = 3600.0
 
 
 def default_cache_dir() -> Path:
@@ -125,17 +136,28 @@ def build_entry(scan: Scan, resolution: int, entry: Path, progress: bool = False
             sample.captions = scan.describe(sample)
     if not samples:
         raise ValueError(f"{scan.root}: no usable samples ({summary.text()})")
-    entry.mkdir(parents=True, exist_ok=True)
+    try:
+        entry.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        if is_disk_full(error):
+            raise as_disk_full(error, entry) from None
+        raise
+    _remove_stale_scratch(entry)
     scratch = entry / f".images-{uuid.uuid4().hex}.npy.tmp"
+    built = False
     try:
         kept = _decode_all(samples, resolution, scratch, summary, progress, workers)
         if not kept:
             raise ValueError(f"{scan.root}: no usable samples ({summary.text()})")
         final = _compact(scratch, len(kept), entry)
         os.replace(final, entry / IMAGES_FILE)
+        built = True
     finally:
         for leftover in entry.glob(f"{scratch.name}*"):
             leftover.unlink(missing_ok=True)
+        if not built:
+            with contextlib.suppress(OSError):
+                entry.rmdir()  # only when empty: a failed first build leaves no folder behind
     summary.images = len(kept)
     summary.captions = sum(len(s.captions) for s in kept)
     index = {
@@ -153,8 +175,7 @@ def build_entry(scan: Scan, resolution: int, entry: Path, progress: bool = False
 def _decode_all(samples: list[Sample], resolution: int, path: Path, summary: DataSummary,
                 progress: bool, workers: int | None) -> list[Sample]:
     """Decode into a memmap at ``path`` in sample order, packed; returns the samples that loaded."""
-    images = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8,
-                                       shape=(len(samples), resolution, resolution, 3))
+    images = _reserved_memmap(path, (len(samples), resolution, resolution, 3))
     kept: list[Sample] = []
 
     def decode(sample: Sample) -> tuple[np.ndarray | None, list[str], str]:
@@ -190,10 +211,49 @@ def _compact(path: Path, count: int, entry: Path) -> Path:
         del full
         return path
     trimmed_path = entry / f"{path.name}.trim"
-    trimmed = np.lib.format.open_memmap(trimmed_path, mode="w+", dtype=np.uint8, shape=(count,) + full.shape[1:])
+    trimmed = _reserved_memmap(trimmed_path, (count,) + full.shape[1:])
     for start in range(0, count, 4096):
         stop = min(count, start + 4096)
         trimmed[start:stop] = full[start:stop]
     trimmed.flush()
     del trimmed, full
     return trimmed_path
+
+
+def _reserved_memmap(path: Path, shape: tuple[int, ...]) -> np.memmap:
+    """A new uint8 ``.npy`` memmap at ``path`` whose disk blocks are allocated before it is returned.
+
+    Without the reservation a full disk would surface as ``SIGBUS`` on some later page write.
+    """
+    needed = int(np.prod(shape)) + 4096  # pixels plus the .npy header
+    shown = path.parent / IMAGES_FILE  # the name a user can make sense of, not the scratch name
+    require_free_space(shown, needed)
+    try:
+        images = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=shape)
+    except OSError as error:
+        if is_disk_full(error):
+            raise as_disk_full(error, shown, needed) from None
+        raise
+    if hasattr(os, "posix_fallocate"):
+        fd = os.open(path, os.O_RDWR)
+        try:
+            os.posix_fallocate(fd, 0, os.fstat(fd).st_size)
+        except OSError as error:
+            if is_disk_full(error):
+                raise as_disk_full(error, shown, needed) from None
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL):  # EOPNOTSUPP: cannot reserve here
+                raise
+        finally:
+            os.close(fd)
+    return images
+
+
+def _remove_stale_scratch(entry: Path) -> None:
+    """Scratch files of builds killed part-way (a finished or failed build removes its own)."""
+    now = time.time()
+    for leftover in entry.glob(".images-*.npy.tmp*"):
+        try:
+            if leftover.is_file() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_SCRATCH_SECONDS:
+                leftover.unlink()
+        except OSError:
+            continue

@@ -9,12 +9,15 @@ Policy for imperfect files (also in ``docs/data.md``):
 * an EXIF rotation is applied, so phone photos stand upright;
 * images are centre-cropped to a square (or cropped to a format's face box) and resized with
   Lanczos; a crop smaller than the resolution is upscaled and noted, unless it is smaller than half
-  the resolution, which would be mostly blur: then it is skipped.
+  the resolution, which would be mostly blur: then it is skipped;
+* an image of more than :data:`MAX_PIXELS` pixels is skipped from its header, before decoding: a
+  small file can describe a huge image (a 140 KB PNG can decode to almost a gigabyte).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,13 @@ import numpy as np
 from PIL import Image, ImageOps
 
 Box = tuple[int, int, int, int]
+
+#: The most pixels a dataset image may have (a 1024×1024 CelebA-HQ photo has 1 M). Checked from the
+#: header; PIL's own decompression-bomb guard is set to the same so no other open decodes more.
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# PIL warns between one and two times its limit; such images are refused below with a clear reason.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,10 @@ def decode_face(path: Path, resolution: int, crop: FaceBox | None = None) -> tup
     try:
         with Image.open(path) as image:
             original = image.size
+            if original[0] * original[1] > MAX_PIXELS:
+                raise ImageProblem(f"image too large ({original[0]}×{original[1]} is "
+                                   f"{original[0] * original[1] / 1e6:.0f} megapixels; the limit is "
+                                   f"{MAX_PIXELS // 1_000_000})")
             rotated = image.getexif().get(_ORIENTATION, 1) != 1
             use_crop = crop is not None and not rotated and crop.image_size == original
             box: tuple[float, ...] = crop.box if use_crop and crop else _centre_square(original)
@@ -78,7 +92,8 @@ def decode_face(path: Path, resolution: int, crop: FaceBox | None = None) -> tup
     except ImageProblem:
         raise
     except Image.DecompressionBombError:
-        raise ImageProblem("image too large (decompression bomb guard)") from None
+        raise ImageProblem(f"image too large (more than {2 * MAX_PIXELS // 1_000_000} megapixels; "
+                           f"the limit is {MAX_PIXELS // 1_000_000})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ImageProblem(f"unreadable image ({_short(error, path)})") from None
 

@@ -2,8 +2,9 @@
 
 Every format reads its own metadata (a JSON list, an attribute table, one text file per image) and
 hands ``(image, captions, attributes)`` records to a :class:`SampleCollector`. The collector does
-the checks all formats share: the image path stays inside the dataset folder, the file exists,
-captions are not empty, records for the same image merge. The resulting :class:`Scan` is cheap to
+the checks all formats share: the image path stays inside the dataset folder (lexically, and after
+following symbolic links: a link to a file elsewhere is skipped, never read), the file exists,
+captions are not empty text, records for the same image merge. The resulting :class:`Scan` is cheap to
 build (no decoding), which is what lets the cache decide whether decoding is needed at all.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from core.data.images import FaceBox
 from core.data.summary import DataSummary
-from core.data.textfiles import clean_caption
+from core.data.textfiles import clean_caption, is_text
 
 
 @dataclass
@@ -50,6 +51,30 @@ class Scan:
     describe: Callable[[Sample], list[str]] | None = None
 
 
+class FolderBounds:
+    """Whether paths resolve (after following symbolic links) to somewhere inside one folder.
+
+    Each folder's real path is looked up once, so checking 200 000 images costs one ``lstat`` each.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+
+    def holds(self, path: Path) -> bool:
+        folder = os.fspath(path.parent)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, path.name)
+        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
+
+
+def inside_folder(path: Path, root: Path) -> bool:
+    """Whether ``path`` resolves to somewhere inside ``root`` (one-off form of :class:`FolderBounds`)."""
+    return FolderBounds(root).holds(path)
+
+
 class SampleCollector:
     """Turns raw caption records into checked :class:`Sample` objects, recording every rejection."""
 
@@ -60,6 +85,7 @@ class SampleCollector:
         self._locate = locate or self._default_locate
         self._samples: dict[str, Sample] = {}
         self._order: list[str] = []
+        self._within = FolderBounds(root)
 
     def _default_locate(self, relpath: str) -> Path | None:
         path = self.root / relpath
@@ -79,8 +105,16 @@ class SampleCollector:
         if os.path.isabs(relpath) or not self._inside(relpath):
             self.summary.skip(where, "image path outside the dataset folder")
             return
+        if not is_text(relpath):
+            self.summary.skip(where, "image path holds an unpaired surrogate escape (such as \\udcff), not text")
+            return
+        if attributes and not all(is_text(k) and is_text(v) for k, v in attributes.items()):
+            attributes = {k: v for k, v in attributes.items() if is_text(k) and is_text(v)} or None
         captions: list[str] = []
         for text in texts:
+            if isinstance(text, str) and not is_text(text):
+                self.summary.skip(where, "caption holds an unpaired surrogate escape (such as \\udcff), not text")
+                continue
             caption = clean_caption(text)
             if caption is None:
                 self.summary.skip(where, "empty caption")
@@ -117,6 +151,9 @@ class SampleCollector:
             path = self._locate(relpath)
             if path is None:
                 self.summary.skip(relpath, "image file not found")
+                continue
+            if not self._within.holds(path):
+                self.summary.skip(relpath, "symbolic link to a file outside the dataset folder")
                 continue
             try:
                 stat = path.stat()

@@ -71,7 +71,7 @@ def test_generic_csv_with_windows_encoding(generic_csv: Path, tmp_path: Path) ->
     assert len(data) == 2
     assert data.captions(0) == ["A café owner with a beard.", "He smiles, kindly."]
     assert data.captions(1) == ["A woman in a hat."]
-    assert ("captions.csv", "not UTF-8; decoded as Windows-1252") in data.summary.converted
+    assert data.summary.converted == [("captions.csv line 2", "not UTF-8; decoded as Windows-1252")]
     skipped = skipped_names(data)
     assert skipped["captions.csv line 5"] == "row needs two columns: image,text"
     assert skipped["c.png"] == "image file not found"
@@ -122,7 +122,7 @@ def test_mm_celeba_hq_reads_caption_files(mm_celeba_hq: Path, tmp_path: Path) ->
     assert len(data) == 2
     assert data.captions(0) == ["The woman has high cheekbones.", "She is smiling."]
     assert data.captions(1) == ["The man wears a beret in a café.", "He has a beard."]
-    assert ("celeba-caption/1.txt", "not UTF-8; decoded as Windows-1252") in data.summary.converted
+    assert ("celeba-caption/1.txt line 1", "not UTF-8; decoded as Windows-1252") in data.summary.converted
     skipped = skipped_names(data)
     assert skipped["CelebA-HQ-img/2.jpg"] == "no non-empty caption"
     assert skipped["CelebA-HQ-img/3.jpg"] == "image file not found"

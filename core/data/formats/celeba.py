@@ -22,7 +22,7 @@ import numpy as np
 
 from core.data.formats.format import DatasetFormat
 from core.data.images import FaceBox
-from core.data.records import Sample, SampleCollector, Scan
+from core.data.records import Sample, SampleCollector, Scan, inside_folder
 from core.data.summary import DataSummary
 from core.data.synthetic.captions import make_captions
 from core.data.synthetic.vocabulary import Words
@@ -120,6 +120,9 @@ class CelebAFormat(DatasetFormat):
         summary = DataSummary(source=str(root), format=self.name)
         attr_file = _find(root, ATTRIBUTE_FILE, ("Anno", "anno"))
         assert attr_file is not None
+        if not inside_folder(attr_file, root):
+            raise ValueError(f"{attr_file}: a symbolic link to a file outside the dataset folder; "
+                             "copy the file into the folder instead")
         sources = [attr_file]
         keep: set[str] | None = None
         if partition is not None:

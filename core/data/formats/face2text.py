@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.data.formats.format import DatasetFormat
 from core.data.images import FaceBox
-from core.data.records import SampleCollector, Scan
+from core.data.records import SampleCollector, Scan, inside_folder
 from core.data.summary import DataSummary
 from core.data.textfiles import read_text
 
@@ -52,11 +52,16 @@ class Face2TextFormat(DatasetFormat):
         annotation = find_annotation(root)
         if annotation is None:
             raise ValueError(f"{root}: no Face2Text JSON file found")
+        if not inside_folder(annotation, root):
+            raise ValueError(f"{annotation}: a symbolic link to a file outside the dataset folder; "
+                             "copy the file into the folder instead")
         text = read_text(annotation, summary, annotation.name)
         try:
             records = json.loads(text) if text is not None else []
         except json.JSONDecodeError as error:
             raise ValueError(f"{annotation}: not valid JSON ({error})") from None
+        except RecursionError:
+            raise ValueError(f"{annotation}: not valid JSON (nested too deeply)") from None
         if not isinstance(records, list):
             raise ValueError(f"{annotation}: expected a JSON list of image records")
         lfw = _lfw_root(root, records)

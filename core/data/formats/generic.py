@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from core.data.formats.format import DatasetFormat
-from core.data.records import SampleCollector, Scan
+from core.data.records import SampleCollector, Scan, inside_folder
 from core.data.summary import DataSummary
-from core.data.textfiles import read_text
+from core.data.textfiles import read_lines
 
 JSONL = "captions.jsonl"
 CSV = "captions.csv"
@@ -38,21 +39,24 @@ class GenericFormat(DatasetFormat):
         for name, reader in ((JSONL, _read_jsonl), (CSV, _read_csv)):
             path = root / name
             if path.is_file():
+                if not inside_folder(path, root):
+                    raise ValueError(f"{path}: a symbolic link to a file outside the dataset folder; "
+                                     "copy the file into the folder instead")
                 sources.append(path)
-                text = read_text(path, summary, name)
-                if text is not None:
-                    reader(text, name, collector)
+                lines = read_lines(path, summary, name)
+                if lines is not None:
+                    reader(lines, name, collector)
         return Scan(self.name, root, collector.samples(), summary, sources)
 
 
-def _read_jsonl(text: str, name: str, collector: SampleCollector) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _read_jsonl(lines: list[str], name: str, collector: SampleCollector) -> None:
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{name} line {number}"
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             collector.summary.skip(where, "not valid JSON")
             continue
         if not isinstance(record, dict):
@@ -77,9 +81,24 @@ def _attributes(value: object) -> dict[str, str] | None:
     return clean or None
 
 
-def _read_csv(text: str, name: str, collector: SampleCollector) -> None:
-    rows = csv.reader(io.StringIO(text))
-    for number, row in enumerate(rows, start=1):
+def _csv_rows(lines: list[str], name: str, collector: SampleCollector) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, row)`` of each row that parses; a row that does not (such as a field over
+    the csv module's 128 KiB limit) is skipped with its line named, and reading goes on."""
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            collector.summary.skip(f"{name} line {start}", f"not valid CSV ({error})")
+            continue
+        yield start, row
+
+
+def _read_csv(lines: list[str], name: str, collector: SampleCollector) -> None:
+    for number, row in _csv_rows(lines, name, collector):
         if not row or not any(cell.strip() for cell in row):
             continue
         if number == 1 and [c.strip().lower() for c in row[:2]] == ["image", "text"]:

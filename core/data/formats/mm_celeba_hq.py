@@ -1,7 +1,7 @@
 """Multi-Modal CelebA-HQ: ``CelebA-HQ-img/{id}.jpg`` with ``celeba-caption/{id}.txt`` (a caption a line).
 
 The 1024×1024 images are already aligned squares, so they are only resized (JPEG decoding uses DCT
-scaling, which makes this fast). Caption files that are not UTF-8 are decoded as Windows-1252.
+scaling, which makes this fast). Caption lines that are not UTF-8 are decoded as Windows-1252.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.data.formats.format import DatasetFormat
-from core.data.records import SampleCollector, Scan
+from core.data.records import SampleCollector, Scan, inside_folder
 from core.data.summary import DataSummary
 from core.data.textfiles import read_text
 
@@ -36,6 +36,9 @@ class MMCelebAHQFormat(DatasetFormat):
         caption_files = sorted((root / CAPTIONS).glob("*.txt"), key=_numeric_first)
         for path in caption_files:
             where = f"{CAPTIONS}/{path.name}"
+            if not inside_folder(path, root):
+                summary.skip(where, "symbolic link to a file outside the dataset folder")
+                continue
             text = read_text(path, summary, where)
             if text is None:
                 continue
