@@ -10,14 +10,20 @@ each) and ``train.lock`` (held by the one trainer working in the folder, see
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import math
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.disk import as_disk_full, is_disk_full
+from core.io import ModelFileError, atomic_write_bytes, read_regular_bytes
 from core.training.checkpoint import list_checkpoints
 
 _SAMPLE = re.compile(r"^(\d{8,})\.png$")
@@ -83,11 +89,51 @@ class RunDir:
         return self.config.is_file()
 
     def append_metrics(self, values: dict[str, Any]) -> None:
-        """Append one line and flush it to disk so followers see whole lines only."""
-        with open(self.metrics, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(values, separators=(",", ":")) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Append one line, whole or not at all, and flush it to disk so followers see whole lines.
+
+        The line goes out in a single ``O_APPEND`` write; if that fails or is cut short (a full
+        disk), the file is truncated back to where it was and a one-line
+        :class:`~core.disk.DiskFullError` is raised. A torn last line left by an earlier crash is
+        cut off first, so it can never swallow the line written after it.
+        """
+        line = (json.dumps(values, separators=(",", ":")) + "\n").encode("utf-8")
+        fd = os.open(self.metrics, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            before = _cut_torn_tail(fd)
+            try:
+                written = os.write(fd, line)
+                if written != len(line):
+                    raise OSError(errno.ENOSPC, "short write")
+                os.fsync(fd)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, before)
+                if is_disk_full(error):
+                    raise as_disk_full(error, self.metrics, len(line)) from None
+                raise
+        finally:
+            os.close(fd)
+
+    def trim_metrics(self, after_step: int) -> int:
+        """Drop the ``metrics.jsonl`` lines of steps after ``after_step``, atomically.
+
+        A run resumed from a checkpoint replays the steps after it; trimming first means no step is
+        ever logged twice and time never runs backwards in a plot. Lines without a numeric
+        ``"step"`` are kept as they are; a torn last line is dropped. Returns how many lines went.
+        """
+        try:
+            data = read_regular_bytes(self.metrics, MAX_METRICS_BYTES)
+        except ModelFileError:
+            if not self.metrics.exists():
+                return 0
+            raise
+        lines = data.split(b"\n")
+        complete, torn = lines[:-1], lines[-1]
+        kept = [line for line in complete if not _step_after(line, after_step)]
+        dropped = len(complete) - len(kept) + (1 if torn else 0)
+        if dropped:
+            atomic_write_bytes(self.metrics, b"".join(line + b"\n" for line in kept))
+        return dropped
 
     def append_log(self, message: str) -> None:
         """Add one line, stamped with the time, so a monitor opened later shows when it happened."""
@@ -117,50 +163,134 @@ def list_samples(run_dir: Path) -> list[tuple[int, Path]]:
 
 
 def read_sample_captions(run_dir: Path) -> list[str]:
+    """The fixed captions of the sample grids; none when the file is missing or unreadable."""
     path = RunDir(Path(run_dir)).sample_captions
-    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    try:
+        return read_regular_bytes(path).decode("utf-8", errors="replace").splitlines()
+    except ModelFileError:
+        return []
+
+
+def _step_after(line: bytes, after_step: int) -> bool:
+    """Whether a metrics line records a step after ``after_step``."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return False
+    step = record.get("step") if isinstance(record, dict) else None
+    return _is_number(step) and step > after_step
+
+
+def _cut_torn_tail(fd: int) -> int:
+    """Truncate a last line that has no newline (a write cut short by a crash); the new size."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return size
+    tail_start = max(0, size - _TAIL_SEARCH)
+    tail = os.pread(fd, size - tail_start, tail_start)
+    end = tail.rfind(b"\n")
+    keep = tail_start + end + 1 if end >= 0 else (0 if tail_start == 0 else size)
+    if keep != size:
+        os.ftruncate(fd, keep)
+    return keep
+
+
+#: A metrics record is a few hundred bytes; a torn line is looked for this far back.
+_TAIL_SEARCH = 1 << 20
+#: The most ``metrics.jsonl`` one poll reads (the rest comes on the next polls).
+MAX_POLL_BYTES = 8 << 20
+#: The largest ``metrics.jsonl`` :meth:`RunDir.trim_metrics` reads (a year of logging).
+MAX_METRICS_BYTES = 1 << 30
+#: Fields a monitor computes with: they must be numbers (whole ones for the ``_INTEGERS``).
+_INTEGERS = ("step", "images_seen", "stage", "stages", "resolution", "batch_size", "total_images")
+_NUMBERS = ("alpha", "images_per_s", "wall_time", "time")
+_LARGEST = 2**53
+_LARGEST_STAGE = 16
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def well_formed_record(record: object) -> bool:
+    """Whether ``record`` is a metrics object a monitor can compute with: the known fields are
+    numbers in range (``"step": "x"`` or ``"stage": 1e9`` would make it raise or stall)."""
+    if not isinstance(record, dict):
+        return False
+    for key in _INTEGERS:
+        if key in record:
+            value = record[key]
+            if not _is_number(value) or not math.isfinite(value) or value != int(value):
+                return False
+            if not 0 <= value <= (_LARGEST_STAGE if key in ("stage", "stages") else _LARGEST):
+                return False
+    return all(_is_number(record[key]) for key in _NUMBERS if key in record)
 
 
 class MetricsFollower:
     """Reads ``metrics.jsonl`` incrementally, returning only complete new lines on each poll.
 
-    A line still being written (no newline yet) is left for the next poll; a line that is not
-    valid JSON is skipped and counted in ``bad_lines`` rather than stopping the monitor.
+    A line still being written (no newline yet) is left for the next poll. A line that is not
+    valid JSON, or is JSON with wrong value types (see :func:`well_formed_record`), is skipped and
+    counted in ``bad_lines`` rather than stopping the monitor. Records come out in step order: a
+    step at or before the last one returned (a step replayed after a crash, or the start of a file
+    that was rewritten by :meth:`RunDir.trim_metrics`) is skipped and counted in ``replayed``, so
+    a plot never runs backwards.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._offset = 0
+        self._inode: int | None = None
+        self._last_step: float | None = None
         self.bad_lines = 0
+        self.replayed = 0
 
     def poll(self) -> list[dict[str, Any]]:
         try:
-            size = self.path.stat().st_size
+            info = self.path.stat()
         except OSError:  # not there (yet), or a path through a file: nothing to read
             return []
-        if size < self._offset:  # the file was replaced: start again
-            self._offset = 0
-        if size == self._offset:
+        if not stat.S_ISREG(info.st_mode):  # never open a FIFO or device named metrics.jsonl
+            return []
+        if info.st_size < self._offset or (self._inode is not None and info.st_ino != self._inode):
+            self._offset = 0  # the file was replaced or cut: read it again, skipping steps seen
+        self._inode = info.st_ino
+        if info.st_size == self._offset:
             return []
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(self._offset)
-                chunk = handle.read(size - self._offset)
+                chunk = handle.read(min(info.st_size - self._offset, MAX_POLL_BYTES))
         except OSError:
             return []
         end = chunk.rfind(b"\n")
         if end < 0:
+            if len(chunk) >= MAX_POLL_BYTES:  # one enormous line: not a record, step over it
+                self._offset += len(chunk)
+                self.bad_lines += 1
             return []
         self._offset += end + 1
+        return self._parse(chunk[: end + 1])
+
+    def _parse(self, chunk: bytes) -> list[dict[str, Any]]:
         records = []
-        for line in chunk[: end + 1].splitlines():
+        for line in chunk.splitlines():
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 self.bad_lines += 1
                 continue
-            if isinstance(record, dict):
-                records.append(record)
+            if not well_formed_record(record):
+                self.bad_lines += 1
+                continue
+            step = record.get("step")
+            if step is not None:
+                if self._last_step is not None and step <= self._last_step:
+                    self.replayed += 1
+                    continue
+                self._last_step = step
+            records.append(record)
         return records
