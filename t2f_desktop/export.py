@@ -8,11 +8,15 @@ training time-lapse assembled from a run's sample grids.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    from core.image_export import ExportSize
 
 
 def mp4_available() -> bool:
@@ -20,9 +24,11 @@ def mp4_available() -> bool:
     return importlib.util.find_spec("imageio_ffmpeg") is not None
 
 
-def save_png_frames(frames: np.ndarray, folder: str | Path, stem: str = "frame") -> list[Path]:
-    """Write ``frames`` as ``stem_0000.png``… in ``folder`` (created if needed)."""
-    from core.explore import save_png
+def save_png_frames(frames: np.ndarray, folder: str | Path, stem: str = "frame", size: ExportSize | None = None,
+                    texts: Sequence[Mapping[str, str]] | None = None) -> list[Path]:
+    """Write ``frames`` as ``stem_0000.png``… in ``folder`` (created if needed), enlarged to
+    ``size`` (as they are by default), frame ``i`` carrying ``texts[i]`` in its text chunks."""
+    from core.image_export import enlarge, save_png
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -30,7 +36,7 @@ def save_png_frames(frames: np.ndarray, folder: str | Path, stem: str = "frame")
     paths = []
     for index, frame in enumerate(frames):
         path = folder / f"{stem}_{index:0{digits}d}.png"
-        save_png(frame, path)
+        save_png(enlarge(frame, size) if size else frame, path, texts[index] if texts else None)
         paths.append(path)
     return paths
 

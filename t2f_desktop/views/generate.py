@@ -22,6 +22,7 @@ from t2f_desktop.model_session import ModelSession
 from t2f_desktop.settings import Settings
 from t2f_desktop.widgets.elided_label import ElidedLabel
 from t2f_desktop.widgets.empty_state import EmptyState
+from t2f_desktop.widgets.export_size import ExportSizeBox
 from t2f_desktop.widgets.face_grid import FaceGrid, grid_columns
 from t2f_desktop.widgets.face_view import FaceView
 from t2f_desktop.widgets.prompt_edit import PromptEdit
@@ -213,6 +214,8 @@ class GenerateView(QWidget):
         self.copy_button = QPushButton("Copy", results)
         self.copy_button.setToolTip("Copy the enlarged face, or the whole grid, to the clipboard")
         self.copy_button.clicked.connect(self.copy_image)
+        self.export_size = ExportSizeBox(self.settings, results)
+        bar.addWidget(self.export_size)
         bar.addWidget(self.save_button)
         bar.addWidget(self.copy_button)
         layout.addLayout(bar)
@@ -338,20 +341,28 @@ class GenerateView(QWidget):
         images = self.result.images
         return images[0] if len(images) == 1 else grid_array(images, grid_columns(len(images)))
 
-    def _suggested_name(self) -> str:
+    def save_image(self) -> None:
+        """Save the enlarged face, or the whole grid, at the export size with its PNG text."""
         r = self.result
         if r is None:
-            return "face.png"
+            return
         if self.enlarged is not None:
-            return f"t2f-seed{r.seeds[self.enlarged]}.png"
-        return f"t2f-seed{r.seeds[0]}-x{len(r.seeds)}.png"
+            self._save_faces([self.enlarged])
+        else:
+            self._save_faces(list(range(len(r.seeds))))
 
-    def save_image(self) -> None:
-        image = self.current_image()
-        if image is not None:
-            path = image_actions.save_image(self, self.settings, image, self._suggested_name())
-            if path:
-                self.status_message.emit(f"Saved {path}")
+    def _save_faces(self, indices: list[int]) -> None:
+        from core.image_export import face_text
+
+        r = self.result
+        seeds = [r.seeds[i] for i in indices]
+        name = f"t2f-seed{seeds[0]}.png" if len(seeds) == 1 else f"t2f-seed{seeds[0]}-x{len(seeds)}.png"
+        text = face_text(r.text, seeds, r.truncation, self.session.name,
+                         **({"text_variation": "on"} if r.text_variation else {}))
+        faces = r.images[indices[0]] if len(indices) == 1 else r.images[indices]
+        path = image_actions.save_faces(self, self.settings, faces, name, text, grid_columns(len(indices)))
+        if path:
+            self.status_message.emit(f"Saved {path}")
 
     def copy_image(self) -> None:
         image = self.current_image()
@@ -366,7 +377,7 @@ class GenerateView(QWidget):
         if action == "enlarge":
             self.enlarge(index)
         elif action == "save":
-            image_actions.save_image(self, self.settings, r.images[index], f"t2f-seed{r.seeds[index]}.png")
+            self._save_faces([index])
         elif action == "copy":
             image_actions.copy_image(r.images[index])
         elif action in ("endpoint-a", "endpoint-b"):
@@ -381,6 +392,7 @@ class GenerateView(QWidget):
             widget.setEnabled(has_model)
         self._update_note()
         if has_model:
+            self.export_size.set_resolution(model.info.resolution)
             self.generate(explicit=False)
 
     def _use_example(self, prompt: str) -> None:

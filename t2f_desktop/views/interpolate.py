@@ -16,14 +16,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QListWidget, QListWidgetItem, QPushButton, QSlider, QSpinBox, QStackedWidget,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
-from t2f_desktop import dialogs, export, image_actions
+from t2f_desktop import export, image_actions
 from core.explore import GRID_MAX as MAX_SIZE, GRID_MIN as MIN_SIZE, corner_grid
 from t2f_desktop.history import History, HistoryEntry
 from t2f_desktop.model_session import ModelSession
 from t2f_desktop.qimage import to_pixmap
 from t2f_desktop.settings import Settings
+from t2f_desktop.views import interpolate_export
 from t2f_desktop.widgets.empty_state import EmptyState
 from t2f_desktop.widgets.endpoint_editor import EndpointEditor
+from t2f_desktop.widgets.export_size import ExportSizeBox
 from t2f_desktop.widgets.face_view import FaceView
 
 MODES = (("both", "Text + noise", "Both the description and the seed move from A to B"),
@@ -46,11 +48,6 @@ class Interpolation:
     frames: np.ndarray
 
 
-def gif_scale(resolution: int, target: int = 256) -> int:
-    """Enlarge small faces in exports so a GIF is pleasant to look at (nearest neighbour)."""
-    return max(1, target // max(1, resolution))
-
-
 class InterpolateView(QWidget):
     open_model_requested = Signal()
     train_requested = Signal()
@@ -65,6 +62,7 @@ class InterpolateView(QWidget):
         self.settings = settings
         self.result: Interpolation | None = None
         self.grid_images: np.ndarray | None = None
+        self.grid_request: tuple | None = None
         #: The shown frames were drawn by another model (or none yet): redraw when next visible.
         self._stale = True
         self._recompute = QTimer(self, singleShot=True, interval=RECOMPUTE_DELAY_MS)
@@ -198,6 +196,8 @@ class InterpolateView(QWidget):
         layout.addWidget(self.strip)
 
         exports = QHBoxLayout()
+        self.export_size = ExportSizeBox(self.settings, tab)
+        exports.addWidget(self.export_size)
         exports.addStretch(1)
         self.save_frame_button = QPushButton("Save frame…", tab)
         self.save_frame_button.setToolTip("Save the frame shown as PNG")
@@ -237,6 +237,8 @@ class InterpolateView(QWidget):
         self.grid_size.valueChanged.connect(self._schedule)
         row.addWidget(self.grid_size)
         row.addStretch(1)
+        self.grid_export_size = ExportSizeBox(self.settings, tab)
+        row.addWidget(self.grid_export_size)
         self.save_grid_button = QPushButton("Save grid…", tab)
         self.save_grid_button.setToolTip("Save the four-corner grid as PNG")
         self.save_grid_button.clicked.connect(self.save_grid)
@@ -299,8 +301,9 @@ class InterpolateView(QWidget):
         psi, count = self.truncation.value(), self.frame_count.value()
         if self.tabs.currentIndex() == 1:
             size = self.grid_size.value()
+            request = (a, b, method, psi)
             self.session.runner.submit("corner-grid", lambda: corner_grid(model, start, end, size, method, psi),
-                                       self._show_grid, self._failed)
+                                       lambda images: self._show_grid(images, request), self._failed)
             return True
 
         def job() -> Interpolation:
@@ -333,10 +336,12 @@ class InterpolateView(QWidget):
         self._update_enabled()
         self.computed.emit(result)
 
-    def _show_grid(self, images: np.ndarray) -> None:
+    def _show_grid(self, images: np.ndarray, request: tuple | None = None) -> None:
         from core.explore import grid_array
 
         self.grid_images = images
+        #: (endpoint A, endpoint B, method, ψ) the grid was drawn for: its saved PNG says so.
+        self.grid_request = request
         size = images.shape[0]
         self.grid_view.set_image(grid_array(images.reshape(size * size, *images.shape[2:]), size))
         self.endpoint_a.preview.set_image(images[0, 0])
@@ -393,56 +398,21 @@ class InterpolateView(QWidget):
         self.mp4_button.setEnabled(has_frames and export.mp4_available())
         self.save_grid_button.setEnabled(self.grid_images is not None)
 
-    def _run_export(self, what: str, job, done_message: str) -> None:  # noqa: ANN001 - a callable
-        def failed(message: str) -> None:
-            dialogs.error(self, f"Could not export {what}", message)
-
-        self.session.runner.submit(f"export-{what}", job, lambda _: self.status_message.emit(done_message), failed)
-
+    # Saving lives in interpolate_export: every export at the one export size, with its PNG text.
     def export_gif(self) -> None:
-        if self.result is None:
-            return
-        from core.explore import save_gif
-
-        path = image_actions.ask_save_path(self, self.settings, "Export GIF", "t2f-interpolation.gif",
-                                           "GIF animations (*.gif)", ".gif")
-        if path is None:
-            return
-        frames, fps, loop = self.result.frames, self.fps.value(), self.loop.isChecked()
-        scale = gif_scale(frames.shape[1])
-        self._run_export("GIF", lambda: save_gif(frames, path, fps=fps, loop=loop, scale=scale),
-                         f"Saved {len(frames)} frames to {path}")
+        interpolate_export.export_gif(self)
 
     def export_png_frames(self) -> None:
-        if self.result is None:
-            return
-        folder = dialogs.open_folder(self, "Export PNG frames into folder", image_actions.last_folder(self.settings))
-        if not folder:
-            return
-        frames = self.result.frames
-        self._run_export("PNG frames", lambda: export.save_png_frames(frames, folder),
-                         f"Saved {len(frames)} PNG frames in {folder}")
+        interpolate_export.export_png_frames(self)
 
     def export_mp4(self) -> None:
-        if self.result is None or not export.mp4_available():
-            return
-        path = image_actions.ask_save_path(self, self.settings, "Export MP4", "t2f-interpolation.mp4",
-                                           "MP4 videos (*.mp4)", ".mp4")
-        if path is None:
-            return
-        frames, fps = self.result.frames, self.fps.value()
-        scale = gif_scale(frames.shape[1])
-        self._run_export("MP4", lambda: export.save_mp4(frames, path, fps=fps, scale=scale), f"Saved {path}")
+        interpolate_export.export_mp4(self)
 
     def save_frame(self) -> None:
-        image = self.view.image_array()
-        if image is not None:
-            image_actions.save_image(self, self.settings, image, f"t2f-frame{self.scrubber.value() + 1:03d}.png")
+        interpolate_export.save_frame(self)
 
     def save_grid(self) -> None:
-        image = self.grid_view.image_array()
-        if image is not None:
-            image_actions.save_image(self, self.settings, image, "t2f-corner-grid.png")
+        interpolate_export.save_grid(self)
 
     def current_image(self) -> np.ndarray | None:
         """What File ▸ Save image and Copy use in this view."""
@@ -472,6 +442,9 @@ class InterpolateView(QWidget):
         self.pages.setCurrentWidget(self.main_page if model is not None else self.empty)
         self.set_playing(False)
         self.compute_button.setEnabled(model is not None)
+        if model is not None:
+            for box in (self.export_size, self.grid_export_size):
+                box.set_resolution(model.info.resolution)
         self._update_enabled()
         self._stale = True
         if model is not None and self.isVisible():

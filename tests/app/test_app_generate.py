@@ -130,9 +130,9 @@ def test_click_enlarges_then_save_and_copy(window, qtbot, idle, dialog_log, tmp_
     assert view.enlarged == 2 and view.faces.currentWidget() is view.large
     dialog_log.save_path = str(tmp_path / "one")
     window.save_action.trigger()
-    with Image.open(tmp_path / "one.png") as saved:
-        assert saved.size == (16, 16)
-        np.testing.assert_array_equal(np.asarray(saved), view.result.images[2])
+    with Image.open(tmp_path / "one.png") as saved:  # at the default export size, 4× nearest
+        assert saved.size == (64, 64)
+        np.testing.assert_array_equal(np.asarray(saved), view.result.images[2].repeat(4, 0).repeat(4, 1))
     window.copy_action.trigger()
     assert QApplication.clipboard().image().size().width() == 16
     view.show_grid()
