@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from core.cli.common import bounded_int, load_model, writable_output
+from core.io import atomic_write_text
+from core.output_files import OutputPathError, check_output_target
 
 MAX_CAPTIONS = 10_000
 MAX_SEEDS = 64
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     public = {k: v for k, v in report.items() if not k.startswith("_")}
     print(format_summary(public))
     if args.json_path:
-        args.json_path.write_text(json.dumps(public, indent=2) + "\n", encoding="utf-8")
+        atomic_write_text(args.json_path, json.dumps(public, indent=2) + "\n")
     if args.report:
         print(f"report: {write_report(report, args.report)}")
     return 0
@@ -70,6 +72,13 @@ def _check_outputs(args: argparse.Namespace) -> None:
         raise CLIError(f"--report {args.report} is a file; give a folder")
     if args.report and not args.report.exists():
         writable_output(args.report)  # its parent must exist and be writable
+    report_files = (args.report / "report.json", args.report / "index.html") if args.report else ()
+    for path in (args.json_path, *report_files):
+        if path:
+            try:
+                check_output_target(path)  # a device, FIFO or folder in the way is refused now
+            except OutputPathError as error:
+                raise CLIError(str(error)) from None
 
 
 def format_summary(report: dict) -> str:

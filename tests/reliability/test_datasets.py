@@ -105,6 +105,7 @@ def _png_header_only(path: Path, width: int, height: int) -> None:
                      + chunk(b"IEND", b""))
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_huge_images_are_refused_from_their_header(cli, tmp_path):
     root = tmp_path / "data"
     names = _faces(root, 1)

@@ -118,3 +118,12 @@ def test_preview_never_replaces_a_sheet_with_a_truncated_one(cli_process, tmp_pa
     result.one_line_error(str(sheet), "file size limit", "needs")
     assert sheet.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_evaluate_refuses_special_report_outputs_before_any_work(cli, model_folder, tmp_path):
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    cli("evaluate", model_folder, "--json", fifo).one_line_error(str(fifo), "FIFO")
+    report = tmp_path / "report"
+    (report / "index.html").mkdir(parents=True)
+    cli("evaluate", model_folder, "--report", report).one_line_error(str(report / "index.html"), "folder")
