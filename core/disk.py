@@ -51,9 +51,14 @@ class DiskFullError(OSError, ValueError):
         self.message = message
         self.needed = needed
         self.free = free
+        self._args = (str(path), needed, free, code)
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Rebuilt from its own arguments, so it crosses process boundaries (worker pools) intact."""
+        return DiskFullError, self._args
 
 
 def is_disk_full(error: BaseException) -> bool:

@@ -16,13 +16,16 @@ from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
 from core.data.base import TextFaceDataset
 from core.data.formats.generic import JSONL
 from core.data.pixels import images_uint8
+from core.disk import as_disk_full, is_disk_full
 from core.io import atomic_write_text
+from core.output_files import check_output_target
 
 IMAGE_FOLDER = "images"
 _CHUNK = 64
@@ -69,13 +72,26 @@ def _write_chunk(dataset: TextFaceDataset, out: Path, indices: Sequence[int], di
     lines = []
     for index, pixels in zip(indices, images_uint8(dataset, indices)):
         relpath = f"{IMAGE_FOLDER}/{index:0{digits}d}.png"
-        Image.fromarray(pixels).save(out / relpath, compress_level=3)
+        _save_png(pixels, out / relpath)
         record: dict[str, object] = {"image": relpath, "texts": dataset.captions(index)}
         attributes = dataset.attributes(index)
         if attributes is not None:
             record["attributes"] = attributes
         lines.append((index, json.dumps(record, ensure_ascii=False)))
     return lines
+
+
+def _save_png(pixels: np.ndarray, path: Path) -> None:
+    """One face as PNG: never onto a FIFO or device (opening a FIFO to write blocks forever), and a
+    full disk as a one-line :class:`~core.disk.DiskFullError`. Not atomic, for speed: the dataset
+    is not complete until ``captions.jsonl`` is written, last and atomically."""
+    check_output_target(path)
+    try:
+        Image.fromarray(pixels).save(path, compress_level=3)
+    except OSError as error:
+        if is_disk_full(error):
+            raise as_disk_full(error, path) from None
+        raise
 
 
 def default_workers() -> int:

@@ -17,6 +17,8 @@ Policy for imperfect files (also in ``docs/data.md``):
 from __future__ import annotations
 
 import math
+import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +26,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from core.io import ModelFileError, open_regular
+
 Box = tuple[int, int, int, int]
 
 #: The most pixels a dataset image may have (a 1024×1024 CelebA-HQ photo has 1 M). Checked from the
 #: header; PIL's own decompression-bomb guard is set to the same so no other open decodes more.
 MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+#: The largest image file opened (an uncompressed 40-megapixel TIFF is 120 MB).
+MAX_IMAGE_FILE_BYTES = 256 * 2**20
 # PIL warns between one and two times its limit; such images are refused below with a clear reason.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
@@ -64,7 +70,7 @@ def decode_face(path: Path, resolution: int, crop: FaceBox | None = None) -> tup
     """
     notes: list[str] = []
     try:
-        with Image.open(path) as image:
+        with os.fdopen(open_regular(path, MAX_IMAGE_FILE_BYTES), "rb") as handle, Image.open(handle) as image:
             original = image.size
             if original[0] * original[1] > MAX_PIXELS:
                 raise ImageProblem(f"image too large ({original[0]}×{original[1]} is "
@@ -91,6 +97,8 @@ def decode_face(path: Path, resolution: int, crop: FaceBox | None = None) -> tup
             return np.array(face, dtype=np.uint8), notes
     except ImageProblem:
         raise
+    except ModelFileError as error:  # not a regular file, or too large: never opened
+        raise ImageProblem(f"unreadable image ({error.problem})") from None
     except Image.DecompressionBombError:
         raise ImageProblem(f"image too large (more than {2 * MAX_PIXELS // 1_000_000} megapixels; "
                            f"the limit is {MAX_PIXELS // 1_000_000})") from None
@@ -152,6 +160,7 @@ def _to_rgb(image: Image.Image, notes: list[str]) -> Image.Image:
 def _short(error: BaseException, path: Path | None = None) -> str:
     """A short reason: the path is already shown beside it, so it is cut out of the message."""
     text = str(error).strip() or error.__class__.__name__
+    text = re.sub(r" ?<_io\.\w+ name=[^>]*>", "", text)  # the open file PIL was handed, shown as a repr
     if path is not None:
         text = text.replace(f" '{path}'", "").replace(f" {path}", "").replace(str(path), Path(path).name)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+_PROGRESS = re.compile(r"\d+%\|")  # a tqdm bar
 
 
 @dataclasses.dataclass
@@ -27,8 +29,12 @@ class Outcome:
     err: str
 
     def one_line_error(self, *fragments: str) -> str:
-        """The single error line (status 2, no traceback), checked to contain every fragment."""
-        lines = [line for line in self.err.splitlines() if line.strip()]
+        """The single error line (status 2, no traceback), checked to contain every fragment.
+
+        Progress bars drawn before the failure are not messages and are left out.
+        """
+        lines = [line for line in self.err.replace("\r", "\n").splitlines()
+                 if line.strip() and not _PROGRESS.search(line)]
         assert self.code == 2, f"exit status {self.code}; stderr: {self.err}"
         assert "Traceback" not in self.err, self.err
         assert len(lines) == 1, f"expected one line, got: {self.err}"

@@ -4,6 +4,7 @@ no decompression bombs, and a cache that fails cleanly on a full disk (issue 26)
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import zlib
@@ -163,3 +164,13 @@ def test_a_cache_on_a_full_tmpfs_is_one_line_not_sigbus(cli_process, tmp_path):
         assert list(cache.iterdir()) == []
     finally:
         subprocess.run(["umount", str(cache)], check=False)
+
+
+@pytest.mark.timeout(30)
+def test_an_image_swapped_for_a_fifo_after_the_scan_is_skipped_not_waited_on(tmp_path):
+    from core.data.images import ImageProblem, decode_face
+
+    fifo = tmp_path / "face.png"
+    os.mkfifo(fifo)
+    with pytest.raises(ImageProblem, match="FIFO"):
+        decode_face(fifo, 16)

@@ -127,3 +127,18 @@ def test_evaluate_refuses_special_report_outputs_before_any_work(cli, model_fold
     report = tmp_path / "report"
     (report / "index.html").mkdir(parents=True)
     cli("evaluate", model_folder, "--report", report).one_line_error(str(report / "index.html"), "folder")
+
+
+def test_synth_never_opens_a_fifo_in_its_output_and_a_full_disk_is_one_line(cli, tmp_path):
+    from tests.reliability.test_run_folder import _file_size_limit
+
+    out = tmp_path / "synth"
+    (out / "images").mkdir(parents=True)
+    fifo = out / "images" / "000000.png"
+    os.mkfifo(fifo)
+    cli("data", "synth", "--n", "2", "--out", out, "--workers", "1").one_line_error(str(fifo), "FIFO")
+    fifo.unlink()
+    with _file_size_limit(8000):
+        result = cli("data", "synth", "--n", "2", "--out", out, "--workers", "1")
+    result.one_line_error(str(fifo), "file size limit")
+    assert not (out / "captions.jsonl").exists()  # the half-made dataset never looks complete
