@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMen
                                QWidget)
 
 from t2f_desktop import __version__, dialogs
+from t2f_desktop.help_dialogs import HelpWindow
 from t2f_desktop.history import History
 from t2f_desktop.icon import app_icon
 from t2f_desktop.model_session import ModelSession, device_choices
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.session = ModelSession(self.runner, self.settings, self)
         self.history = History(self)
         self._closing = False
+        self._help_windows: dict[str, HelpWindow] = {}
 
         self.generate_view = GenerateView(self.session, self.history, self.settings, self)
         self.interpolate_view = InterpolateView(self.session, self.history, self.settings, self)
@@ -112,6 +114,12 @@ class MainWindow(QMainWindow):
         platform_keys = [k for k in QKeySequence.keyBindings(keys.FullScreen) if k != QKeySequence("F11")]
         self.full_screen_action.setShortcuts([QKeySequence("F11"), *platform_keys])
         self.full_screen_action.setCheckable(True)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help("shortcuts"),
+                                             keys.HelpContents, "Every key the app answers to")
+        self.understands_action = self._action("&What this model understands", lambda: self.show_help("understands"),
+                                               tip="The attributes, values and words the loaded model reads")
+        self.guide_action = self._action("&Describing a face", lambda: self.show_help("guide"),
+                                         tip="How to write a description that works, with examples to try")
         self.about_action = self._action("&About T2F Desktop", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -148,6 +156,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.full_screen_action)
 
         help_menu = bar.addMenu("&Help")
+        for action in (self.shortcuts_action, self.understands_action, self.guide_action):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -314,6 +325,32 @@ class MainWindow(QMainWindow):
                 "</table>"
                 "<p>Words a model never saw are read through WordNet 3.0 (© 2006 Princeton University; "
                 "licence in resources/lexicon/LICENSE-WordNet-3.0).</p>")
+
+    def show_help(self, kind: str) -> HelpWindow:
+        """Open (or bring back) the help window ``kind``: "shortcuts", "understands" or "guide"."""
+        from t2f_desktop import help_dialogs as h
+
+        model = self.session.model
+        title, body = {
+            "shortcuts": ("Keyboard shortcuts", lambda: h.shortcuts_html(h.shortcut_rows(self.menuBar()))),
+            "understands": ("What this model understands",
+                            lambda: h.understands_html(model.known_words if model else None, self.session.name)),
+            "guide": ("Describing a face", h.guide_html),
+        }[kind]
+        window = self._help_windows.get(kind)
+        if window is None:
+            window = self._help_windows[kind] = h.HelpWindow(title, body(), self)
+            window.example_chosen.connect(self._try_example)
+        else:
+            window.set_body(body())
+        window.show()
+        window.raise_()
+        return window
+
+    def _try_example(self, text: str) -> None:
+        self.tabs.setCurrentIndex(self.GENERATE)
+        self.generate_view.prompt.set_text(text)
+        self.generate_view.generate(explicit=False)
 
     def show_about(self) -> None:
         dialogs.about(self, "About T2F Desktop", self.about_html())
