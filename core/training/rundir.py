@@ -24,6 +24,7 @@ from typing import Any
 
 from core.disk import as_disk_full, is_disk_full
 from core.io import ModelFileError, atomic_write_bytes, read_regular_bytes
+from core.output_files import OutputPathError, file_kind
 from core.training.checkpoint import list_checkpoints
 
 _SAMPLE = re.compile(r"^(\d{8,})\.png$")
@@ -97,7 +98,7 @@ class RunDir:
         cut off first, so it can never swallow the line written after it.
         """
         line = (json.dumps(values, separators=(",", ":")) + "\n").encode("utf-8")
-        fd = os.open(self.metrics, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        fd = _open_append(self.metrics)
         try:
             before = _cut_torn_tail(fd)
             try:
@@ -137,8 +138,16 @@ class RunDir:
 
     def append_log(self, message: str) -> None:
         """Add one line, stamped with the time, so a monitor opened later shows when it happened."""
-        with open(self.log, "a", encoding="utf-8") as handle:
-            handle.write(f"{time.strftime(LOG_TIME_FORMAT)}  {message.rstrip()}\n")
+        line = f"{time.strftime(LOG_TIME_FORMAT)}  {message.rstrip()}\n".encode("utf-8", errors="replace")
+        fd = _open_append(self.log)
+        try:
+            os.write(fd, line)
+        except OSError as error:
+            if is_disk_full(error):
+                raise as_disk_full(error, self.log, len(line)) from None
+            raise
+        finally:
+            os.close(fd)
 
 
 def parse_log_line(line: str) -> tuple[float | None, str]:
@@ -169,6 +178,26 @@ def read_sample_captions(run_dir: Path) -> list[str]:
         return read_regular_bytes(path).decode("utf-8", errors="replace").splitlines()
     except ModelFileError:
         return []
+
+
+def _open_append(path: Path) -> int:
+    """A read-write descriptor appending to the regular file ``path`` (created if missing).
+
+    Non-blocking, so a FIFO put in a run folder is refused at once rather than leaving a trainer
+    waiting forever for a reader; anything but a regular file is refused.
+    """
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as error:
+        if is_disk_full(error):
+            raise as_disk_full(error, path) from None
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise OutputPathError(f"{path}: is {file_kind(mode)}, not a regular file; refusing to write to it")
+    return fd
 
 
 def _step_after(line: bytes, after_step: int) -> bool:

@@ -110,3 +110,16 @@ def test_followers_never_open_a_fifo(tmp_path):
     os.mkfifo(run.log)
     assert MetricsFollower(run.metrics).poll() == []
     assert TextFollower(run.log).poll() == []
+
+
+@pytest.mark.timeout(30)
+def test_writers_refuse_a_fifo_in_the_run_folder_at_once(tmp_path):
+    from core.output_files import OutputPathError
+
+    run = RunDir(tmp_path)
+    os.mkfifo(run.metrics)
+    os.mkfifo(run.log)
+    with pytest.raises(OutputPathError, match="FIFO"):
+        run.append_metrics(_record(1))
+    with pytest.raises(OutputPathError, match="FIFO"):
+        run.append_log("started")
