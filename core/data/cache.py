@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 import uuid
 from collections.abc import Sequence
@@ -253,7 +254,8 @@ def _remove_stale_scratch(entry: Path) -> None:
     now = time.time()
     for leftover in entry.glob(".images-*.npy.tmp*"):
         try:
-            if leftover.is_file() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_SCRATCH_SECONDS:
+            info = leftover.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SCRATCH_SECONDS:
                 leftover.unlink()
         except OSError:
             continue

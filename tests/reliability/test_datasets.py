@@ -7,6 +7,7 @@ import json
 import os
 import struct
 import subprocess
+import time
 import zlib
 from pathlib import Path
 
@@ -174,3 +175,20 @@ def test_an_image_swapped_for_a_fifo_after_the_scan_is_skipped_not_waited_on(tmp
     os.mkfifo(fifo)
     with pytest.raises(ImageProblem, match="FIFO"):
         decode_face(fifo, 16)
+
+
+def test_old_scratch_files_of_a_killed_cache_build_are_removed(tmp_path):
+    from core.data.cache import entry_folder, load_or_build
+    from core.data.formats import detect_format
+
+    root = _dataset_for_cache(tmp_path)
+    cache = tmp_path / "cache"
+    entry = entry_folder(detect_format(root).scan(root, {}), 16, cache)
+    entry.mkdir(parents=True)
+    old, fresh = entry / ".images-0123abcd.npy.tmp", entry / ".images-4567cdef.npy.tmp"
+    for scratch in (old, fresh):
+        scratch.write_bytes(b"\0" * 1000)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert len(load_or_build(detect_format(root).scan(root, {}), 16, cache)) == 24
+    assert not old.exists() and fresh.exists()  # a fresh one may be another build's, at work
