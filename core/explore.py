@@ -157,12 +157,6 @@ def save_grid(images: torch.Tensor | np.ndarray, path: str | Path, columns: int 
 def save_gif(frames: Sequence[np.ndarray] | np.ndarray, path: str | Path, fps: float = 24.0,
              loop: bool = True, scale: int = 1) -> None:
     """Save frames as an animated GIF (every frame kept, even identical neighbours)."""
-    if len(frames) == 0:
-        raise ValueError("no frames to save")
-    pictures = [Image.fromarray(np.asarray(f)) for f in frames]
-    if scale > 1:
-        pictures = [p.resize((p.width * scale, p.height * scale), Image.NEAREST) for p in pictures]
-    buffer = io.BytesIO()
-    pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:],
-                     duration=max(20, round(1000 / fps)), loop=0 if loop else 1, disposal=1, optimize=False)
-    atomic_write_bytes(Path(path), buffer.getvalue())
+    from core.image_files import encode_animation
+
+    atomic_write_bytes(Path(path), encode_animation(frames, "GIF", fps=fps, loop=loop, scale=scale))
