@@ -9,6 +9,7 @@ carry the attributes they ask for, so a test can check with the judge that they 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -92,3 +93,25 @@ def unknown_words(text: str, known: Iterable[str]) -> list[str]:
     """Words of ``text`` not in ``known`` (in order, once each)."""
     known = set(known)
     return list(dict.fromkeys(w for w in words_of(text) if w not in known))
+
+
+def unread_characters(tokenizer, text: str) -> list[str]:  # noqa: ANN001 - a core.text Tokenizer
+    """Characters of ``text`` outside words that the tokenizer can only read as "unknown" (emoji,
+    symbols, digits its training text never had), once each in order: they are dropped from what
+    the model reads. Letters are left to the word reader, which names unknown words whole;
+    punctuation is not listed, as it never asks for anything."""
+    from core.text.tokenizer import UNK_ID
+
+    unread = []
+    for char in dict.fromkeys(c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "LP"):
+        if UNK_ID in tokenizer.encode(char):
+            unread.append(char)
+    return unread
+
+
+def unread_note(tokenizer, text: str) -> str:  # noqa: ANN001 - a core.text Tokenizer
+    """One line naming the characters :func:`unread_characters` finds ("" when there are none)."""
+    unread = unread_characters(tokenizer, text)
+    if not unread:
+        return ""
+    return "Left out (characters this model cannot read): " + " ".join(f"“{c}”" for c in unread)

@@ -98,6 +98,7 @@ class GenerateView(QWidget):
 
         session.changed.connect(self._on_model_changed)
         history.changed.connect(self._refresh_history)
+        self._refresh_history()  # a history kept from an earlier session
         self._restore_settings()
         self._on_model_changed(session.model)
 
@@ -145,6 +146,7 @@ class GenerateView(QWidget):
         self.seed_box = SeedBox(lockable=True, parent=panel)
         self.seed_box.seed_changed.connect(self._on_setting_changed)
         self.seed_box.lock_toggled.connect(lambda on: self.settings.set("generate/lock_seed", on))
+        self.seed_box.lock_toggled.connect(self._update_generate_label)
         form.addRow("Seed", self.seed_box)
         psi_row = QHBoxLayout()
         self.truncation = QSlider(Qt.Orientation.Horizontal, panel)
@@ -172,7 +174,7 @@ class GenerateView(QWidget):
         self.generate_button = QPushButton("Generate", panel)
         self.generate_button.setDefault(True)
         self.generate_button.setToolTip("Draw faces for the description (Ctrl+Enter).\n"
-                                        "A new seed is rolled each time unless the seed is locked.")
+                                        "The lock beside the seed chooses: new seeds each time, or the same seeds.")
         self.generate_button.clicked.connect(lambda: self.generate())
         layout.addWidget(self.generate_button)
 
@@ -238,6 +240,7 @@ class GenerateView(QWidget):
     def _restore_settings(self) -> None:
         s = self.settings
         self.seed_box.set_locked(s.get_bool("generate/lock_seed", False))
+        self._update_generate_label()
         self.count.setValue(min(16, max(1, s.get_int("generate/count", 9))))
         self.truncation.setValue(round(100 * s.get_float("generate/truncation", 1.0)))
         self.seed_box.set_seed(s.get_int("generate/seed", 0))
@@ -249,6 +252,10 @@ class GenerateView(QWidget):
         s.set("generate/truncation", self.truncation_value())
         s.set("generate/seed", self.seed_box.seed())
         s.set("generate/text", self.prompt.text()[:5000])
+
+    def _update_generate_label(self, *_: object) -> None:
+        """The button (and Ctrl+Enter) says which seeds it will use: the lock decides."""
+        self.generate_button.setText("Generate · same seeds" if self.seed_box.locked else "Generate · new seeds")
 
     # ---- generating -----------------------------------------------------------------------------
     def truncation_value(self) -> float:
@@ -422,9 +429,9 @@ class GenerateView(QWidget):
         if empty:
             lines.append(NO_DESCRIPTION_NOTE)
         elif model is not None:
-            reading = model.read(text).sentence()
-            if reading:
-                lines.append(reading)
+            from core.describing import unread_note
+
+            lines += [line for line in (model.read(text).sentence(), unread_note(model.tokenizer, text)) if line]
             if len(text) > 200 and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens:
                 lines.append(f"Long description: the model reads its first {model.tokenizer.max_tokens} tokens.")
         self.note.setText("\n".join(lines))

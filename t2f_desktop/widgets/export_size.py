@@ -29,6 +29,7 @@ class ExportSizeBox(QWidget):
         self.factor = QComboBox(self)
         for factor in FACTORS:
             self.factor.addItem(f"{factor}×", factor)
+        self.factor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.factor.setToolTip("How much saved images are enlarged (PNG, grids, frames, GIF and MP4 alike)")
         layout.addWidget(self.factor)
         self.smooth = QCheckBox("Smooth", self)

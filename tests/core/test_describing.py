@@ -48,3 +48,12 @@ def test_the_bundled_model_draws_what_each_example_asks(bundled):
         faces = generate_faces(bundled, [example.text], 8)
         result = score_faithfulness(judge.predict(faces), [EvalCaption(example.text, example.attributes)], 8)
         assert result.mean >= 0.85 and min(result.per_attribute.values()) >= 0.6, (example.text, result.per_attribute)
+
+
+def test_emoji_symbols_and_unseen_digits_are_named_once_letters_and_punctuation_are_not(bundled):
+    from core.describing import unread_characters, unread_note
+
+    text = "a man 😀 with ☃ hair, café! (blue-eyed) 100% 😀"
+    assert unread_characters(bundled.tokenizer, text) == ["😀", "☃", "1", "0"]
+    assert unread_note(bundled.tokenizer, text) == "Left out (characters this model cannot read): “😀” “☃” “1” “0”"
+    assert unread_note(bundled.tokenizer, "A young woman, with long blonde hair; blue eyes.") == ""
