@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner("t2f-draw", self)
         self.io_runner = JobRunner("t2f-io", self)
         self.session = ModelSession(self.runner, self.settings, self)
-        self.history = History(self)
+        self.history = History(self, self.settings)
         self._closing = False
         self._help_windows: dict[str, HelpWindow] = {}
 
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self._restore_window()
+        self.set_integer_scaling(self.settings.get_bool("view/integer_scaling", False))
         if restore_session:
             QTimer.singleShot(0, self.load_initial_model)
             QTimer.singleShot(0, self.train_view.reopen_last_run)
@@ -114,6 +115,12 @@ class MainWindow(QMainWindow):
         platform_keys = [k for k in QKeySequence.keyBindings(keys.FullScreen) if k != QKeySequence("F11")]
         self.full_screen_action.setShortcuts([QKeySequence("F11"), *platform_keys])
         self.full_screen_action.setCheckable(True)
+        self.integer_scaling_action = self._action("S&harp faces (whole-number zoom)", self.set_integer_scaling,
+                                                   tip="Enlarge faces by whole numbers only, pixel for pixel, "
+                                                       "instead of smoothly to fill the space")
+        self.integer_scaling_action.setCheckable(True)
+        self.bundled_model_action = self._action("Use the &bundled model", self.use_bundled_model,
+                                                 tip="Go back to the model that comes with T2F Desktop")
         self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help("shortcuts"),
                                              keys.HelpContents, "Every key the app answers to")
         self.understands_action = self._action("&What this model understands", lambda: self.show_help("understands"),
@@ -130,6 +137,7 @@ class MainWindow(QMainWindow):
         self.recent_models_menu = QMenu("Open recent &model", self)
         self.recent_models_menu.aboutToShow.connect(lambda: self._fill_recent(self.recent_models_menu, "models"))
         file.addMenu(self.recent_models_menu)
+        file.addAction(self.bundled_model_action)
         file.addSeparator()
         file.addAction(self.open_run_action)
         self.recent_runs_menu = QMenu("Open recent r&un", self)
@@ -154,6 +162,7 @@ class MainWindow(QMainWindow):
         model_panel.setShortcut(QKeySequence("Ctrl+I"))
         view.addAction(model_panel)
         view.addAction(self.full_screen_action)
+        view.addAction(self.integer_scaling_action)
 
         help_menu = bar.addMenu("&Help")
         for action in (self.shortcuts_action, self.understands_action, self.guide_action):
@@ -233,6 +242,25 @@ class MainWindow(QMainWindow):
     def use_run_model(self, run_dir: Path) -> None:
         self.session.load(run_dir)
         self.tabs.setCurrentIndex(self.GENERATE)
+
+    def use_bundled_model(self) -> None:
+        """Back to the model shipped with the app (e.g. after "Use this model" on a run)."""
+        bundled = default_model_dir()
+        if bundled is not None:
+            self.session.load(bundled)
+
+    def _showing_bundled(self) -> bool:
+        bundled = default_model_dir()
+        return bundled is not None and self.session.path is not None and \
+            Path(self.session.path).resolve() == Path(bundled).resolve()
+
+    def set_integer_scaling(self, on: bool) -> None:
+        """Whole-number zoom for faces in Generate and Interpolate; remembered."""
+        self.settings.set("view/integer_scaling", on)
+        self.integer_scaling_action.setChecked(on)
+        g, i = self.generate_view, self.interpolate_view
+        for widget in (g.grid, g.large, i.view, i.grid_view):
+            widget.set_integer_scaling(on)
 
     def _on_model_changed(self, model: object) -> None:
         self.model_info.show_model(self.session.describe(), self.session.name, self.session.path)
@@ -379,6 +407,7 @@ class MainWindow(QMainWindow):
         self.copy_action.setEnabled(has_model and index in (self.GENERATE, self.INTERPOLATE))
         self.export_gif_action.setEnabled(has_model and index == self.INTERPOLATE)
         self.generate_action.setEnabled(has_model)
+        self.bundled_model_action.setEnabled(default_model_dir() is not None and not self._showing_bundled())
 
     # ---- window ---------------------------------------------------------------------------------
     def _restore_window(self) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QListView,
-                               QListWidget, QListWidgetItem, QPushButton, QSlider, QSpinBox, QStackedWidget,
+                               QListWidget, QListWidgetItem, QPushButton, QSpinBox, QStackedWidget,
                                QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from t2f_desktop import export, image_actions
@@ -27,6 +27,7 @@ from t2f_desktop.widgets.empty_state import EmptyState
 from t2f_desktop.widgets.endpoint_editor import EndpointEditor
 from t2f_desktop.widgets.export_size import ExportSizeBox
 from t2f_desktop.widgets.face_view import FaceView
+from t2f_desktop.widgets.jump_slider import JumpSlider
 
 MODES = (("both", "Text + noise", "Both the description and the seed move from A to B"),
          ("noise", "Noise", "Keep A's description; move the noise from A's seed to B's"),
@@ -159,9 +160,9 @@ class InterpolateView(QWidget):
         self.play_button.setToolTip("Play / pause the frames")
         self.play_button.toggled.connect(self.set_playing)
         player.addWidget(self.play_button)
-        self.scrubber = QSlider(Qt.Orientation.Horizontal, tab)
+        self.scrubber = JumpSlider(Qt.Orientation.Horizontal, tab)
         self.scrubber.setRange(0, 0)
-        self.scrubber.setToolTip("Drag through the frames")
+        self.scrubber.setToolTip("Click or drag to go to a frame")
         self.scrubber.valueChanged.connect(self.show_frame)
         player.addWidget(self.scrubber, 1)
         self.frame_label = QLabel("–", tab)

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
 from t2f_desktop import dialogs
 from t2f_desktop.settings import Settings
 from t2f_desktop.views.train_monitor import TrainMonitor
 from t2f_desktop.views.train_setup import TrainSetup
+from t2f_desktop.widgets.adaptive_splitter import AdaptiveSplitter
 from t2f_desktop.workers.jobs import JobRunner
 from t2f_desktop.workers.training import TrainingController, TrainingJob
 
@@ -72,7 +73,8 @@ class TrainView(QWidget):
         # Wide enough for the form and its scroll bar: nothing in the form is ever cut off.
         left.setMinimumWidth(self.setup.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Side by side when wide enough, the form above the monitor when not: the window can be narrow.
+        splitter = AdaptiveSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.monitor)
         splitter.setStretchFactor(0, 0)

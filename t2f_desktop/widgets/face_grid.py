@@ -32,6 +32,13 @@ class FaceGrid(QWidget):
         self.tiles: list[FaceView] = []
         self._cells: list[QWidget] = []
         self._images: np.ndarray | None = None
+        self._integer = False
+
+    def set_integer_scaling(self, on: bool) -> None:
+        """Draw every tile at a whole-number zoom (see :class:`FaceView`)."""
+        self._integer = on
+        for tile in self.tiles:
+            tile.set_integer_scaling(on)
 
     def images(self) -> np.ndarray | None:
         return self._images
@@ -64,6 +71,7 @@ class FaceGrid(QWidget):
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
             tile = FaceView(parent=cell, clickable=True)
+            tile.set_integer_scaling(self._integer)
             tile.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             tile.clicked.connect(lambda i=i: self.face_clicked.emit(i))
             tile.customContextMenuRequested.connect(lambda pos, i=i: self._menu(i, pos))

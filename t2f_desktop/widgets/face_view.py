@@ -1,4 +1,9 @@
-"""A face (or any image) drawn as large as fits, keeping its square shape."""
+"""A face (or any image) drawn as large as fits, keeping its square shape.
+
+With integer scaling on, the image is drawn at the largest whole multiple of its size that fits,
+pixel for pixel (no smoothing): a 64 px face becomes 256 px of crisp 4×4 blocks instead of a
+blurred 300 px. Where even 1× does not fit, it is scaled down smoothly as usual.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ class FaceView(QWidget):
         self._clickable = clickable
         self._hover = False
         self._selected = False
+        self._integer = False
         self.setMinimumSize(48, 48)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if clickable:
@@ -45,6 +51,18 @@ class FaceView(QWidget):
         self._placeholder = text
         self.update()
 
+    def set_integer_scaling(self, on: bool) -> None:
+        self._integer = on
+        self.update()
+
+    def integer_factor(self) -> int:
+        """The whole-number zoom drawn now; 0 when the image is smoothly scaled (integer scaling off,
+        no image, or not even 1× fits)."""
+        if not self._integer or self._image is None:
+            return 0
+        area = self.rect().adjusted(2, 2, -2, -2)
+        return max(0, min(area.width() // self._image.width(), area.height() // self._image.height()))
+
     def set_selected(self, selected: bool) -> None:
         self._selected = selected
         self.update()
@@ -57,7 +75,11 @@ class FaceView(QWidget):
         if self._image is None:
             return self.rect()
         area = self.rect().adjusted(2, 2, -2, -2)
-        scaled = self._image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        factor = self.integer_factor()
+        if factor:
+            scaled = self._image.size() * factor
+        else:
+            scaled = self._image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = area.x() + (area.width() - scaled.width()) // 2
         y = area.y() + (area.height() - scaled.height()) // 2
         return QRect(x, y, scaled.width(), scaled.height())
@@ -70,7 +92,7 @@ class FaceView(QWidget):
             painter.drawText(self.rect().adjusted(8, 8, -8, -8),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
             return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not self.integer_factor())
         target = self.target_rect()
         painter.drawImage(target, self._image)
         if self._selected or (self._clickable and self._hover):
