@@ -14,8 +14,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.io import atomic_write_bytes
-
 #: Still images: extension → PIL format.
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 #: Animations: extension → PIL format (PNG and WebP are written animated: APNG, animated WebP).
@@ -57,6 +55,8 @@ def encode_image(image: np.ndarray | Image.Image, fmt: str) -> bytes:
 
 def save_image(image: np.ndarray | Image.Image, path: str | Path) -> None:
     """Save ``image`` atomically in the format its extension names (see :func:`image_format`)."""
+    from core.io import atomic_write_bytes  # here, so that checking a name never loads torch
+
     atomic_write_bytes(Path(path), encode_image(image, image_format(path)))
 
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from core.cli.common import bounded_int, load_model, writable_output
-from core.io import atomic_write_text
 from core.output_files import OutputPathError, check_output_target
 
 MAX_CAPTIONS = 10_000
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     public = {k: v for k, v in report.items() if not k.startswith("_")}
     print(format_summary(public))
     if args.json_path:
+        from core.io import atomic_write_text
+
         atomic_write_text(args.json_path, json.dumps(public, indent=2) + "\n")
     if args.report:
         print(f"report: {write_report(report, args.report)}")
