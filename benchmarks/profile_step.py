@@ -4,7 +4,7 @@ Usage::
 
     python -m benchmarks.profile_step [--quick] [--batch N] [--gp-every N] [--rows 25]
 
-Runs our ``Trainer._train_step`` at 64×64, α = 0.5, widths (256, 256, 128, 64, 32). Phases are
+Runs our ``Trainer.train_step`` at 64×64, α = 0.5, widths (256, 256, 128, 64, 32). Phases are
 timed by wrapping, for the duration of the run only, the functions the step calls (text encoders,
 generator, critic trunk, gradient penalty, ``backward``, optimizer steps, EMA, batch assembly);
 core's code is not modified. Phase times are inclusive (the penalty's critic forward is also
@@ -70,7 +70,7 @@ def patched(patches: list[tuple[object, str, Any]]) -> Iterator[None]:
 
 
 def phase_patches(clock: PhaseClock, trainer) -> list[tuple[object, str, Any]]:  # noqa: ANN001
-    import core.training.trainer as trainer_module
+    import core.training.objective as trainer_module
     from core.model.discriminator import Discriminator
     from core.model.generator import Generator
     from core.text.encoder import TextEncoder
@@ -80,9 +80,10 @@ def phase_patches(clock: PhaseClock, trainer) -> list[tuple[object, str, Any]]: 
         (Generator, "forward", clock.wrap("generator forward", Generator.forward)),
         (Discriminator, "features", clock.wrap("critic trunk forward", Discriminator.features)),
         (torch.Tensor, "backward", clock.wrap("loss.backward() (incl. GP double backward)", torch.Tensor.backward)),
-        (trainer, "_sync_and_step", clock.wrap("optimizer steps (Adam)", trainer._sync_and_step)),
+        (trainer.objective, "step_optimizer",
+         clock.wrap("optimizer steps (Adam)", trainer.objective.step_optimizer)),
         (trainer, "_update_ema", clock.wrap("EMA update", trainer._update_ema)),
-        (trainer, "_batch", clock.wrap("real batch + captions", trainer._batch)),
+        (trainer.batches, "take", clock.wrap("real batch + captions", trainer.batches.take)),
         (trainer.tokenizer, "batch", clock.wrap("tokenizer", trainer.tokenizer.batch)),
     ]
     if hasattr(trainer_module, "gradient_penalty"):
@@ -106,18 +107,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         trainer, pos = fixtures.make_trainer(Path(tmp) / "run", fixtures.COMPARISON_WIDTHS, batch,
                                              gp_every=args.gp_every, dataset=fixtures.faces(max(16, 2 * batch), 64))
         log("warm-up step …")
-        trainer._train_step(pos)
+        trainer.train_step(pos)
         clock = PhaseClock()
         with patched(phase_patches(clock, trainer)):
             start = time.perf_counter()
             for _ in range(steps):
-                trainer._train_step(pos)
+                trainer.train_step(pos)
             total = (time.perf_counter() - start) / steps
         log("profiled step …")
         from torch.profiler import ProfilerActivity, profile
 
         with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
-            trainer._train_step(pos)
+            trainer.train_step(pos)
     rows = [[label, 1000 * s / steps, 100 * s / steps / total, clock.calls[label] // steps]
             for label, s in sorted(clock.seconds.items(), key=lambda kv: -kv[1])]
     report.add_table(f"Phases (inclusive wall time per iteration, mean of {steps}; iteration = {1000 * total:.0f} ms)",

@@ -6,7 +6,7 @@ Usage::
 
 Contestants, all at 64×64 (depth 4) with fade-in α = 0.5, batch 32, latent size 128:
 
-* **ours, GP every step** — ``Trainer._train_step`` with ``gp_every=1``: both LSTM text encoders,
+* **ours, GP every step** — ``Trainer.train_step`` with ``gp_every=1``: both LSTM text encoders,
   conditioning augmentation, the projection critic with its mismatched-caption term, drift, the
   gradient penalty, Adam and the EMA update. Widths (256, 256, 128, 64, 32). The like-for-like row.
 * **pro-gan-pth 3.4** — its ``Generator``/``Discriminator`` (equalized lr, pixel norm, minibatch
@@ -163,7 +163,7 @@ def _kept_memory_server(connection, widths: tuple[int, ...], latent: int, batch:
     dataset = fixtures.faces(faces, 64)
     with tempfile.TemporaryDirectory(prefix="t2f-bench-kept-") as tmp:
         trainer, pos = fixtures.make_trainer(Path(tmp) / "gp", widths, batch, gp_every=1, dataset=dataset)
-        steps: dict[str, Callable[[], object]] = {KEPT_OURS: lambda: trainer._train_step(pos)}
+        steps: dict[str, Callable[[], object]] = {KEPT_OURS: lambda: trainer.train_step(pos)}
         try:
             steps[KEPT_PROGAN] = ProGanIteration(widths, latent, batch, dataset)
         except ImportError:
@@ -273,7 +273,7 @@ def mixed_precision_contestants(root: Path, widths: tuple[int, ...], batch: int,
     def ours(folder: str, **values: object) -> Callable[[], object]:
         trainer, where = fixtures.make_trainer(root / folder, widths, batch, gp_every=1, dataset=dataset,
                                                **bf_on, **values)
-        return lambda: trainer._train_step(where)
+        return lambda: trainer.train_step(where)
 
     attempt("ours bf16, GP every step", lambda: ours("bf-gp"))
     attempt("ours bf16, no GP", lambda: ours("bf-plain", gp_weight=0.0))
@@ -367,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def contestant(name: str, step: Callable[[], object]) -> Contestant:
         return Contestant(name, on_device(step, device, iterations), batch * iterations)
 
-    contestants = [contestant("ours, GP every step", lambda: ours_gp._train_step(pos))]
+    contestants = [contestant("ours, GP every step", lambda: ours_gp.train_step(pos))]
     progan = None
     try:
         progan = ProGanIteration(widths, latent, batch, dataset, device=str(device))
@@ -376,9 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.notes.append(str(error))
         log(f"  {error}")
     contestants += [
-        contestant("ours, no GP", lambda: ours_plain._train_step(pos_plain)),
-        contestant("ours bundled widths, GP every step", lambda: b_gp._train_step(b_pos)),
-        contestant("ours bundled widths, no GP", lambda: b_plain._train_step(b_pos_plain)),
+        contestant("ours, no GP", lambda: ours_plain.train_step(pos_plain)),
+        contestant("ours bundled widths, GP every step", lambda: b_gp.train_step(b_pos)),
+        contestant("ours bundled widths, no GP", lambda: b_plain.train_step(b_pos_plain)),
     ]
     from core.devices import autocast_dtype
 

@@ -4,7 +4,7 @@ Usage::
 
     python -m benchmarks.utilisation [--quick] [--threads N]
 
-* FLOPs of one ``Trainer._train_step`` (64×64, α = 0.5, widths (256, 256, 128, 64, 32), penalty on
+* FLOPs of one ``Trainer.train_step`` (64×64, α = 0.5, widths (256, 256, 128, 64, 32), penalty on
   this step) counted with ``torch.utils.flop_counter.FlopCounterMode`` — convolutions (forward,
   backward, and the penalty's double backward) and matrix products (LSTMs, linear layers);
   element-wise work is not counted, so utilisation is a lower bound of "useful" work;
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="t2f-bench-util-") as tmp:
         trainer, pos = fixtures.make_trainer(Path(tmp) / "run", fixtures.COMPARISON_WIDTHS, batch, gp_every=1,
                                              dataset=fixtures.faces(max(16, 2 * batch), 64))
-        step = lambda: trainer._train_step(pos)  # noqa: E731
+        step = lambda: trainer.train_step(pos)  # noqa: E731
         log("warm-up …")
         step()
         log("counting FLOPs …")
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = {"ours, GP step (gp_every=1)": total}
         plain, plain_pos = fixtures.make_trainer(Path(tmp) / "plain", fixtures.COMPARISON_WIDTHS, batch,
                                                  gp_weight=0.0, dataset=fixtures.faces(max(16, 2 * batch), 64))
-        work["ours, plain step (no GP)"] = count_flops(lambda: plain._train_step(plain_pos))[0]
+        work["ours, plain step (no GP)"] = count_flops(lambda: plain.train_step(plain_pos))[0]
         work["ours, gp_every=4 schedule (per step)"] = (total + 3 * work["ours, plain step (no GP)"]) / 4
         try:
             from benchmarks.train_step import ProGanIteration

@@ -15,8 +15,13 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: Forms of the matching-aware term (see core.losses).
-MISMATCH_LOSSES = ("hinge", "linear", "contrastive")
+#: Forms of the matching-aware term (see core.losses and core.training.terms.MATCHING_FORMS):
+#: "sum" is T2F's, "average" GAN-CLS's ("linear" in configs written before the forms were named).
+MISMATCH_LOSSES = ("hinge", "sum", "average", "contrastive")
+#: Names older configs used for a form, and the form they meant.
+MISMATCH_ALIASES = {"linear": "average"}
+#: What the critic reads a caption with (see ModelConfig.critic_text).
+CRITIC_TEXT = ("own", "generator")
 #: Ways the text encoder summarises a caption (see core.text.encoder).
 TEXT_SUMMARIES = ("last", "mean")
 #: How the critic halves resolutions between blocks (see ModelConfig.critic_pooling).
@@ -68,6 +73,13 @@ class ModelConfig:
     #: twice as wide at 32×32 and 64×64 took the bundled model from 7.28× to 6.63× real-vs-real in
     #: Fréchet distance — mostly in which faces it draws for what captions leave unsaid (README).
     critic_channels: tuple[int, ...] = ()
+    #: How the critic reads a caption. "own": its own LSTM, trained by the critic's loss, and a
+    #: projection head ψ(h) + ⟨φ(t), h⟩ after its 4×4 convolution (core.model.discriminator says
+    #: why). "generator" (T2F): the generator's text embedding, compressed by a linear layer, tiled
+    #: and concatenated to the 4×4 features after the first convolution of the final block; the
+    #: critic's step sees it detached, the generator's step lets the critic's score reach the
+    #: generator's text encoder through it, as T2F's code does.
+    critic_text: str = "own"
 
     def __post_init__(self) -> None:
         if self.resolution < 16 or self.resolution > 256 or self.resolution & (self.resolution - 1):
@@ -86,6 +98,8 @@ class ModelConfig:
             raise ValueError("critic channel widths must be positive")
         if self.text_summary not in TEXT_SUMMARIES:
             raise ValueError(f"text_summary must be one of {', '.join(TEXT_SUMMARIES)}, got {self.text_summary!r}")
+        if self.critic_text not in CRITIC_TEXT:
+            raise ValueError(f"critic_text must be one of {', '.join(CRITIC_TEXT)}, got {self.critic_text!r}")
         if self.critic_pooling not in CRITIC_POOLING:
             raise ValueError(f"critic_pooling must be one of {', '.join(CRITIC_POOLING)}, got {self.critic_pooling!r}")
         if self.vocab_size < 0:
@@ -212,7 +226,13 @@ class TrainConfig:
     #: (core.model.widen). Empty keeps the model's widths; a run from new networks ignores it.
     widen_generator: tuple[int, ...] = ()
     #: Apply the gradient penalty every N discriminator steps (scaled by N); 1 = every step.
+    #: StyleGAN2 also scales Adam's lr and betas by N/(N+1) for a lazy penalty; that corrects for
+    #: the extra optimizer steps its separate regularisation pass takes. Here the penalty joins
+    #: every N-th critic loss, so the number of steps does not change and no correction applies.
     gp_every: int = 1
+    #: Draw new noise for the generator's step (T2F's code) instead of scoring the critic step's
+    #: faces again (one generator forward pass saved; the conditions ĉ are the same either way).
+    generator_fresh_noise: bool = False
     ema_beta: float = 0.999
     #: Probability of training on an empty caption, so "no description" has a learned meaning.
     empty_caption_prob: float = 0.05
@@ -236,6 +256,8 @@ class TrainConfig:
     num_workers: int = 0
 
     def __post_init__(self) -> None:
+        if self.mismatch_loss in MISMATCH_ALIASES:  # a config written before the forms were named
+            object.__setattr__(self, "mismatch_loss", MISMATCH_ALIASES[self.mismatch_loss])
         if len(self.stage_images) != len(self.batch_sizes):
             raise ValueError("stage_images and batch_sizes need one entry per stage each")
         if any(n <= 0 for n in self.stage_images) or any(b <= 0 for b in self.batch_sizes):
@@ -244,20 +266,14 @@ class TrainConfig:
             raise ValueError(f"fade_fraction must be in [0, 1], got {self.fade_fraction}")
         if not 0.0 <= self.ca_noise <= 1.0:
             raise ValueError(f"ca_noise must be in [0, 1], got {self.ca_noise}")
-        if self.mode_seeking_weight < 0:
-            raise ValueError(f"mode_seeking_weight must be 0 or more, got {self.mode_seeking_weight}")
-        if self.unsaid_diversity_weight < 0:
-            raise ValueError(f"unsaid_diversity_weight must be 0 or more, got {self.unsaid_diversity_weight}")
-        if self.unsaid_diversity_weight > 0 and self.reader_steps == 0:
-            raise ValueError("unsaid_diversity_weight needs the attribute reader: set reader_steps above 0")
-        if self.unsaid_marginal_weight < 0:
-            raise ValueError(f"unsaid_marginal_weight must be 0 or more, got {self.unsaid_marginal_weight}")
-        if self.unsaid_marginal_weight > 0 and self.reader_steps == 0:
-            raise ValueError("unsaid_marginal_weight needs the attribute reader: set reader_steps above 0")
-        if self.unsaid_code_weight < 0:
-            raise ValueError(f"unsaid_code_weight must be 0 or more, got {self.unsaid_code_weight}")
-        if self.unsaid_code_weight > 0 and self.reader_steps == 0:
-            raise ValueError("unsaid_code_weight needs the attribute reader: set reader_steps above 0")
+        from core.training.terms import GENERATOR_TERMS  # the terms declare their weights and needs
+
+        for term in GENERATOR_TERMS:
+            weight = getattr(self, term.weight_field)
+            if weight < 0:
+                raise ValueError(f"{term.weight_field} must be 0 or more, got {weight}")
+            if term.needs_reader and weight > 0 and self.reader_steps == 0:
+                raise ValueError(f"{term.weight_field} needs the attribute reader: set reader_steps above 0")
         if self.gp_every < 1:
             raise ValueError("gp_every must be at least 1")
         if self.fresh_critic_steps < 0:
@@ -266,10 +282,8 @@ class TrainConfig:
             raise ValueError(f"widen_generator widths must be positive, got {list(self.widen_generator)}")
         if self.matching_warmup_steps < 0 or self.matching_warmup_batch < 2 or self.matching_warmup_lr <= 0:
             raise ValueError("the matching warm-up needs steps ≥ 0, a batch of at least 2 and a positive lr")
-        if self.reader_steps < 0 or self.reader_weight < 0 or self.reader_batch < 2 or self.reader_lr <= 0:
-            raise ValueError("the attribute reader needs steps ≥ 0, weight ≥ 0, a batch of at least 2 and a positive lr")
-        if self.reader_weight > 0 and self.reader_steps == 0:
-            raise ValueError("reader_weight needs a trained reader: set reader_steps above 0")
+        if self.reader_steps < 0 or self.reader_batch < 2 or self.reader_lr <= 0:
+            raise ValueError("the attribute reader needs steps ≥ 0, a batch of at least 2 and a positive lr")
         if self.reader_width < 1:
             raise ValueError(f"reader_width must be positive, got {self.reader_width}")
         if self.near_miss_captions < 0:
@@ -331,6 +345,13 @@ class RunConfig:
                 f"{self.model.resolution} needs {self.model.depths} (4×4 … {self.model.resolution}×"
                 f"{self.model.resolution})"
             )
+        if self.model.critic_text == "generator":
+            if self.train.matching_warmup_steps > 0:
+                raise ValueError("the matching warm-up trains the critic's own text encoder, and critic_text "
+                                 "'generator' gives it none: set matching_warmup_steps to 0")
+            if self.train.near_miss_captions > 0:
+                raise ValueError("near-miss captions are read by the critic's own text encoder, and critic_text "
+                                 "'generator' gives it none: set near_miss_captions to 0")
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model.to_dict(), "train": self.train.to_dict(), "data": self.data.to_dict()}
@@ -400,10 +421,7 @@ def _resolved_config_dict(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]
 
 def preset(name: str, resolution: int | None = None) -> RunConfig:
     """Named configurations: ``tiny`` (a CPU demo in minutes), ``default`` (64×64), ``bundled`` (the
-    recipe of the bundled model, 64×64) and ``t2f``.
-
-    ``t2f`` follows the article: 85 % of each stage fading in, and a wider generator.
-    """
+    recipe of the bundled model, 64×64) and ``t2f-paper`` (T2F as published)."""
     if name == "tiny":
         res = resolution or 32
         depths = int(math.log2(res)) - 1
@@ -423,15 +441,34 @@ def preset(name: str, resolution: int | None = None) -> RunConfig:
         return RunConfig(model, train, DataConfig())
     if name == "bundled":
         return _bundled_recipe(resolution)
-    if name == "t2f":
-        res = resolution or 64
-        depths = int(math.log2(res)) - 1
-        model = ModelConfig(resolution=res, channels=default_channels(res, base=512, minimum=64),
-                            ca_dim=256, noise_dim=256)
-        train = TrainConfig(stage_images=(200_000,) * depths, batch_sizes=(32,) * depths,
-                            fade_fraction=0.85, gp_every=1)
-        return RunConfig(model, train, DataConfig())
+    if name == "t2f-paper":
+        return _t2f_paper(resolution)
     raise ValueError(f"unknown preset {name!r}; choose {', '.join(PRESETS)}")
+
+
+def _t2f_paper(resolution: int | None) -> RunConfig:
+    """T2F as its published code trains it (akanimax/T2F, ``configs/1.conf`` with the ProGAN it
+    vendored), at 64×64 unless asked otherwise; docs/t2f-paper.md maps every element to our code.
+
+    Kept from this project, each a correction of a bug: the gradient penalty's norm per sample (the
+    original took one per pixel), the LSTM read at the last real token (the original read it after
+    the padding), a derangement for wrong captions (the original's permutation could keep a caption
+    on its own face), σ from a log-variance (the original's ReLU could stick at zero), and an EMA
+    kept apart from the trained generator (the original's overwrote it).
+    """
+    res = resolution or 64
+    depths = int(math.log2(res)) - 1
+    # T2F's widths: the latent size (512) up to 32×32, halving above.
+    channels = tuple(512 if 4 << d <= 32 else 512 >> (d - 3) for d in range(depths))
+    model = ModelConfig(resolution=res, channels=channels, ca_dim=256, noise_dim=256, max_tokens=100,
+                        embedding_dim=128, text_hidden=512, text_layers=3, d_text_dim=128, text_summary="last",
+                        critic_text="generator")
+    # 1,237 captions: 20 epochs at 4×4, 40 at each later depth; batch 16; half of each depth fading in.
+    train = TrainConfig(stage_images=(24_740,) + (49_480,) * (depths - 1), batch_sizes=(16,) * depths,
+                        fade_fraction=0.5, lr=0.001, betas=(0.0, 0.99), gp_weight=10.0, gp_every=1,
+                        drift_weight=0.001, kl_weight=1.0, ca_noise=1.0, mismatch_loss="sum", mismatch_weight=1.0,
+                        empty_caption_prob=0.0, generator_fresh_noise=True, ema_beta=0.999)
+    return RunConfig(model, train, DataConfig())
 
 
 def _bundled_recipe(resolution: int | None) -> RunConfig:
@@ -454,9 +491,12 @@ def _bundled_recipe(resolution: int | None) -> RunConfig:
 
 
 def without_attribute_reader(config: RunConfig) -> RunConfig:
-    """``config`` with the attribute reader off, for data whose faces carry no attribute labels."""
-    return config.replace(train=dataclasses.replace(config.train, reader_steps=0, reader_weight=0.0,
-                                                    unsaid_diversity_weight=0.0))
+    """``config`` with the attribute reader off, for data whose faces carry no attribute labels:
+    every term that needs the reader (as each term declares) off with it."""
+    from core.training.terms import READER_WEIGHTS
+
+    off = {name: 0.0 for name in READER_WEIGHTS}
+    return config.replace(train=dataclasses.replace(config.train, reader_steps=0, **off))
 
 
 def reader_lacks_labels(config: RunConfig) -> bool:
@@ -476,4 +516,4 @@ def fit_to_data(config: RunConfig) -> RunConfig:
     return without_attribute_reader(config) if reader_lacks_labels(config) else config
 
 
-PRESETS = ("tiny", "default", "bundled", "t2f")
+PRESETS = ("tiny", "default", "bundled", "t2f-paper")

@@ -48,31 +48,35 @@ def gradient_penalty(critic: Critic, real: torch.Tensor, fake: torch.Tensor,
 def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor,
                        mismatched_scores: torch.Tensor | None, mismatch_weight: float = 1.0,
                        mismatch_loss: str = "hinge", margin: float = 5.0) -> torch.Tensor:
-    """Wasserstein critic loss with the matching-aware term.
+    """Wasserstein critic loss with the matching-aware term (``mismatch_loss``, weight ``w``).
 
-    ``"linear"`` is T2F's form: real images with a wrong caption count as fake, so the fake side is
-    the average of generated and mismatched scores. Nothing bounds that term — the critic can keep
-    lowering mismatched scores without any Lipschitz cost, since the gradient penalty only looks
-    along real–fake lines. In our 64×64 run it did exactly that: mismatched scores fell to −140 and
-    the critic rated generated faces above real ones (fake +4.1, real −3.7) — it had stopped
-    judging realism.
+    ``"sum"`` is T2F's form: a real face with a wrong caption is scored as a second fake and its
+    mean score added, ``mean D(fake) − mean D(real) + w·mean D(x, t̃)``.
+
+    ``"average"`` (``"linear"`` in configs written before the forms were named) is GAN-CLS's: the
+    fake side is the average of generated and mismatched scores,
+    ``(mean D(fake) + w·mean D(x, t̃)) / (1 + w) − mean D(real)``.
+
+    Nothing bounds either: the critic can keep lowering mismatched scores without any Lipschitz
+    cost, since the gradient penalty only looks along real–fake lines. In our 64×64 run with the
+    average form it did exactly that: mismatched scores fell to −140 and the critic rated generated
+    faces above real ones — it had stopped judging realism.
 
     ``"hinge"`` (default) keeps the Wasserstein real/fake term and asks only that each real image
     score higher with its own caption than with a wrong one by ``margin``:
     ``mean(relu(margin − D(x, t) + D(x, t̃)))``. Once pairs are separated the term stops pulling.
-    On the coloured-shapes toy the same budget gave: linear, mismatched scores −35 and fakes rated
-    above reals; hinge with margin 5, mismatched scores −6, reals above fakes, and the drawn colour
-    following the caption in every face.
     """
     wasserstein = fake_scores.mean() - real_scores.mean()
     if mismatched_scores is None or mismatch_weight <= 0:
         return wasserstein
-    if mismatch_loss == "linear":
+    if mismatch_loss == "sum":
+        return wasserstein + mismatch_weight * mismatched_scores.mean()
+    if mismatch_loss in ("average", "linear"):
         fake_side = (fake_scores.mean() + mismatch_weight * mismatched_scores.mean()) / (1.0 + mismatch_weight)
         return fake_side - real_scores.mean()
     if mismatch_loss == "hinge":
         return wasserstein + mismatch_weight * torch.relu(margin - real_scores + mismatched_scores).mean()
-    raise ValueError(f"mismatch_loss must be 'hinge' or 'linear', got {mismatch_loss!r}")
+    raise ValueError(f"mismatch_loss must be 'sum', 'average' or 'hinge', got {mismatch_loss!r}")
 
 
 def caption_pairs(captions: Sequence[str]) -> torch.Tensor:

@@ -17,8 +17,7 @@ from pathlib import Path
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
 from core.config import PRESETS, RunConfig, fit_to_data, preset, reader_lacks_labels
-from core.training.events import (CheckpointSaved, Event, FreshCriticTraining, MatchingWarmup, ReaderTraining,
-                                  StageChanged, StepMetrics, TrainingFinished, TrainingStarted, TrainingWarning)
+from core.training.events import Event, StepMetrics, TrainingFinished, TrainingStarted, describe
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -130,31 +129,20 @@ class ProgressPrinter:
         from tqdm import tqdm
 
         if isinstance(event, TrainingStarted):
-            verb = "resuming" if event.resumed else "training"
-            origin = f", continuing the model in {event.origin}" if event.origin else ""
-            print(f"{verb} in {event.run_dir} on {event.device}{origin}\n{event.dataset_summary}", file=sys.stderr)
+            print(event.describe(), file=sys.stderr)
             if not self.quiet:
                 self.bar = tqdm(total=event.total_images, initial=event.images_seen, unit="img",
                                 unit_scale=True, dynamic_ncols=True, file=sys.stderr)
-        elif isinstance(event, StepMetrics) and self.bar is not None:
+            return
+        if isinstance(event, StepMetrics) and self.bar is not None:
             v = event.values
             self.bar.update(v["images_seen"] - self.bar.n)
             self.bar.set_postfix_str(f"{v['resolution']}px α={v['alpha']:.2f} D={v['d_loss']:.3f} G={v['g_loss']:.3f}")
-        elif isinstance(event, MatchingWarmup):
-            self._write(f"matching warm-up {event.step}/{event.steps}: loss {event.loss:.3f}")
-        elif isinstance(event, ReaderTraining):
-            self._write(f"attribute reader {event.step}/{event.steps}: loss {event.loss:.3f}")
-        elif isinstance(event, FreshCriticTraining):
-            self._write(f"new critic catching up {event.step}/{event.steps}: loss {event.loss:.3f}")
-        elif isinstance(event, StageChanged):
-            self._write(f"stage {event.stage + 1}/{event.stages}: {event.resolution}×{event.resolution}, "
-                        f"batch {event.batch_size}")
-        elif isinstance(event, CheckpointSaved):
-            self._write(f"checkpoint: {event.path.name}")
-        elif isinstance(event, TrainingWarning):
-            self._write(f"warning: {event.message}")
         elif isinstance(event, TrainingFinished) and self.bar is not None:
             self.bar.close()
+        line = describe(event)
+        if line is not None:
+            self._write(line)
 
     def _write(self, line: str) -> None:
         if self.bar is not None:

@@ -11,6 +11,10 @@ The critic reads captions with its *own* LSTM (same architecture as the generato
 the critic's loss. In T2F the critic saw the generator's text embedding, which only the generator
 trains: the critic could not learn which words matter for telling matching from mismatched pairs,
 so the matching-aware term was weak. An LSTM costs little next to the convolutions.
+
+``ModelConfig.critic_text = "generator"`` builds T2F's critic instead (its paper preset): no LSTM of
+its own, the generator's text embedding compressed by a linear layer, tiled over the 4×4 features
+after the final block's first convolution and concatenated, then a 1×1, a 4×4 and a 1×1 convolution.
 """
 
 from __future__ import annotations
@@ -70,24 +74,61 @@ class _FinalBlock(nn.Module):
         return self.text_project(leaky(self.text_compress(text)))
 
 
+class _ConcatFinalBlock(nn.Module):
+    """T2F's final block: minibatch std, 3×3 conv → features; then the compressed text tiled and
+    concatenated, 1×1 conv, 4×4 conv, 1×1 conv → score. The text acts before two nonlinear layers,
+    so image and text interact in the score (unlike a sum of an image term and a text term)."""
+
+    def __init__(self, channels: int, text_dim: int, compressed_text_dim: int, mbstd_group: int) -> None:
+        super().__init__()
+        self.mbstd = MinibatchStdDev(mbstd_group)
+        self.conv = EqualizedConv2d(channels + 1, channels, 3, padding=1)
+        self.text_compress = EqualizedLinear(text_dim, compressed_text_dim)
+        self.mix = EqualizedConv2d(channels + compressed_text_dim, channels, 1)
+        self.conv4 = EqualizedConv2d(channels, channels, 4)
+        self.score = EqualizedConv2d(channels, 1, 1, gain=1.0)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """4×4 trunk features before the text joins (``B×C×4×4``)."""
+        return leaky(self.conv(self.mbstd(x)))
+
+    def head(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        text = self.text_compress(text.to(h.dtype))[:, :, None, None].expand(-1, -1, *h.shape[-2:])
+        y = leaky(self.mix(torch.cat([h, text], dim=1)))
+        return self.score(leaky(self.conv4(y))).flatten()
+
+    def pair_head(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """Every image against every caption: ``B×B`` scores, one head pass per pair."""
+        count = h.shape[0]
+        return self.head(h.repeat_interleave(text.shape[0], dim=0), text.repeat(count, 1)).view(count, -1)
+
+
 class Discriminator(nn.Module):
     """ProGAN discriminator mirrored from the generator, with text projection at 4×4."""
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         widths = config.critic_widths
-        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
-                                   config.text_summary)
         text_dim = config.text_hidden
+        #: None when the critic reads the generator's text embedding (T2F, ``critic_text="generator"``).
+        self.text_encoder: TextEncoder | None = None
+        if config.critic_text == "own":  # built first: parameters are initialised in creation order
+            self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden,
+                                            config.text_layers, config.text_summary)
         self.from_rgb = nn.ModuleList(EqualizedConv2d(3, w, 1) for w in widths)
         # blocks[d - 1] takes depth d's resolution down to depth d − 1's.
         self.blocks = nn.ModuleList(_DownBlock(widths[d], widths[d - 1], config.critic_pooling)
                                     for d in range(1, len(widths)))
-        self.final = _FinalBlock(widths[0], text_dim, config.d_text_dim, config.mbstd_group)
+        if config.critic_text == "generator":
+            self.final: nn.Module = _ConcatFinalBlock(widths[0], text_dim, config.d_text_dim, config.mbstd_group)
+        else:
+            self.final = _FinalBlock(widths[0], text_dim, config.d_text_dim, config.mbstd_group)
         self.max_depth = len(widths) - 1
 
     def encode_text(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The critic's own text summaries ``B×text_hidden`` (pass them to :meth:`forward`)."""
+        if self.text_encoder is None:
+            raise ValueError("this critic reads the generator's text embedding (critic_text='generator')")
         return self.text_encoder(ids, lengths)
 
     def forward(self, images: torch.Tensor, text: torch.Tensor, depth: int | None = None,

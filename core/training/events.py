@@ -1,7 +1,8 @@
 """Events a :class:`~core.training.trainer.Trainer` emits to its callbacks.
 
 The CLI prints them; the desktop app turns them into Qt signals. They are plain frozen dataclasses
-so they can cross threads safely.
+so they can cross threads safely. An event worth a line of its own says it in ``describe()``, so
+the terminal and the app's status line word it the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ class TrainingStarted:
     #: The model folder a run started from (``t2f train --from-model``), or None.
     origin: str | None = None
 
+    def describe(self) -> str:
+        verb = "resuming" if self.resumed else "training"
+        origin = f", continuing the model in {self.origin}" if self.origin else ""
+        return f"{verb} in {self.run_dir} on {self.device}{origin}\n{self.dataset_summary}"
+
 
 @dataclass(frozen=True)
 class StepMetrics:
@@ -31,32 +37,33 @@ class StepMetrics:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class MatchingWarmup:
-    """Progress of the matching warm-up that runs before the GAN (see core.training.matching)."""
+#: The phases that may run before the GAN, in order, with what each does in plain words.
+PHASES = {
+    "matching_warmup": "Matching warm-up (the critic learns which caption fits which face)",
+    "reader": "Attribute reader (learns to read the real faces' labels before the GAN)",
+    "fresh_critic": "New critic (learns to tell the model's faces from real ones before the model trains)",
+}
 
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    """Progress of a phase that runs before the GAN (see :mod:`core.training.phases`): the matching
+    warm-up, the attribute reader's fitting, or a new critic catching up with a trained generator.
+
+    ``phase`` is a key of :data:`PHASES`; ``loss`` is the mean since the last report."""
+
+    phase: str
     step: int
     steps: int
     loss: float
 
+    @property
+    def title(self) -> str:
+        return PHASES[self.phase]
 
-@dataclass(frozen=True)
-class ReaderTraining:
-    """Progress of fitting the attribute reader before the GAN (see core.training.attribute_reader)."""
-
-    step: int
-    steps: int
-    loss: float
-
-
-@dataclass(frozen=True)
-class FreshCriticTraining:
-    """Progress of the critic-only steps that let a new critic catch up with a trained generator
-    before it trains (a run started from a model)."""
-
-    step: int
-    steps: int
-    loss: float
+    def describe(self) -> str:
+        """One line for a status bar or a terminal."""
+        return f"{self.title}: {self.step:,}/{self.steps:,}, loss {self.loss:.3f}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ class StageChanged:
     stages: int
     resolution: int
     batch_size: int
+
+    def describe(self) -> str:
+        return f"stage {self.stage + 1}/{self.stages}: {self.resolution}×{self.resolution}, batch {self.batch_size}"
 
 
 @dataclass(frozen=True)
@@ -80,10 +90,16 @@ class CheckpointSaved:
     step: int
     images_seen: int
 
+    def describe(self) -> str:
+        return f"checkpoint: {self.path.name}"
+
 
 @dataclass(frozen=True)
 class TrainingWarning:
     message: str
+
+    def describe(self) -> str:
+        return f"warning: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -96,4 +112,10 @@ class TrainingFinished:
     message: str = ""
 
 
-Event = TrainingStarted | MatchingWarmup | ReaderTraining | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished
+Event = TrainingStarted | PhaseProgress | StepMetrics | StageChanged | SamplesSaved | CheckpointSaved | TrainingWarning | TrainingFinished
+
+
+def describe(event: Event) -> str | None:
+    """The event's line for a person, or None for events shown another way (metrics, samples, the end)."""
+    method = getattr(event, "describe", None)
+    return method() if method is not None else None

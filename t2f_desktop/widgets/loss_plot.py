@@ -1,5 +1,6 @@
 """Live training curves with pyqtgraph: D and G losses, gradient penalty, KL and drift, plus the
-guidance terms a run uses (attribute reader, mode seeking, the unsaid-attribute terms) once it logs them.
+optional terms a run uses (attribute reader, mode seeking, the unsaid-attribute terms) once it logs them;
+the list comes from the objective's terms (core.training.terms), never a second hand-kept table.
 
 Like TensorBoard, each series is drawn faintly as logged and boldly smoothed. The log scale
 plots magnitudes (the WGAN losses are signed). Points arrive in batches from the run follower;
@@ -25,34 +26,26 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSlid
 
 from t2f_desktop.progress import ema_smooth
 
-#: Metric key, legend name, colour, tooltip (plots are the one place colours are fixed: they must
-#: be told apart).
-SERIES = (
-    ("d_loss", "D loss", "#1f77b4", "The critic's loss: Wasserstein estimate plus the matching term"),
-    ("g_loss", "G loss", "#ff7f0e", "The generator's adversarial loss (minus the critic's score of its faces)"),
-    ("gp", "Grad. penalty", "#2ca02c", "WGAN-GP: how far the critic's gradient norm is from 1"),
-    ("kl", "KL", "#d62728", "Conditioning augmentation's KL divergence from a unit Gaussian"),
-    ("drift", "Drift", "#9467bd", "E[D(real)²] before its 0.001 weight; large, so unchecked at first"),
-)
+#: Curve colours in legend order (plots are the one place colours are fixed: they must be told apart).
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+           "#7f7f7f", "#aec7e8", "#ffbb78")
+
+
+def _legend() -> tuple[tuple[tuple[str, str, str, str], ...], tuple[tuple[str, str, str, str], ...]]:
+    """(key, legend name, colour, tooltip) of every curve, from the objective's own term list
+    (core.training.terms): the always-shown curves and the optional ones, coloured in order."""
+    from core.training.terms import plot_series
+
+    always, optional = plot_series()
+    rows = [(s.metric, s.label, PALETTE[i % len(PALETTE)], s.tooltip) for i, s in enumerate([*always, *optional])]
+    return tuple(rows[:len(always)]), tuple(rows[len(always):])
+
+
 #: Legend names stay within 13 characters (12 in the middle column): three columns of them fit the
 #: monitor's plot at the window's default size without clipping; the tooltips say the rest.
-#: Terms only some runs log (each is off in plain T2F): a curve and legend entry appear with the
-#: first record that carries the key, so a run without them shows no empty entries.
-OPTIONAL_SERIES = (
-    ("reader_loss", "Attr. reader", "#8c564b",
-     "Cross-entropy of the attribute reader on what each caption states (lower: more faithful faces)"),
-    ("mode_seeking", "Mode seeking", "#e377c2",
-     "MSGAN's term: 1 / (image change per noise change) between two seeds of a caption"),
-    ("unsaid_diversity", "Seed spread", "#17becf",
-     "How much more two seeds agree on what a caption leaves unsaid than real faces do, plus how unsure "
-     "the attribute reader is of those attributes"),
-    ("unsaid_marginal", "Unsaid mix", "#bcbd22",
-     "How far the batch's mix of what its captions leave unsaid (hair colour, skin, …) is from real "
-     "faces with those descriptions (KL divergence; 0 = the same mix)"),
-    ("unsaid_code", "Unsaid code", "#7f7f7f",
-     "Cross-entropy of the attribute reader on the values the noise picked for what each caption leaves "
-     "unsaid (lower: each seed draws its own, as real faces vary)"),
-)
+#: Terms only some runs log appear with the first record that carries their key, so a run without
+#: them shows no empty entries.
+SERIES, OPTIONAL_SERIES = _legend()
 HIDDEN_AT_FIRST = {"drift"}
 LEGEND_COLUMNS = 3
 REDRAW_MS = 250

@@ -141,32 +141,22 @@ class TrainingWorker(QObject):
                        start_from=None if job.resume else job.start_from)
 
     def _dispatch(self, event: Any) -> None:
-        """Trainer callback (training thread): one Qt signal per event type."""
+        """Trainer callback (training thread): one Qt signal per event type (see :data:`SIGNALS`)."""
         from core.training import events
 
-        if isinstance(event, events.StepMetrics):
+        if isinstance(event, events.PhaseProgress):
+            self.status.emit(event.describe())
+        elif isinstance(event, events.StepMetrics):
             self.metrics.emit(dict(event.values))
-        elif isinstance(event, events.SamplesSaved):
-            self.samples_saved.emit(event)
-        elif isinstance(event, events.CheckpointSaved):
-            self.checkpoint_saved.emit(event)
-        elif isinstance(event, events.MatchingWarmup):
-            self.status.emit(f"Matching warm-up (the critic learns which caption fits which face): "
-                             f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
-        elif isinstance(event, events.ReaderTraining):
-            self.status.emit(f"Attribute reader (learns to read the real faces' labels before the GAN): "
-                             f"{event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
-        elif isinstance(event, events.FreshCriticTraining):
-            self.status.emit(f"New critic (learns to tell the model's faces from real ones before the model "
-                             f"trains): {event.step:,}/{event.steps:,}, loss {event.loss:.2f}")
-        elif isinstance(event, events.StageChanged):
-            self.stage_changed.emit(event)
         elif isinstance(event, events.TrainingWarning):
             self.warning.emit(event.message)
-        elif isinstance(event, events.TrainingStarted):
-            self.started.emit(event)
-        elif isinstance(event, events.TrainingFinished):
-            self.finished.emit(event)
+        else:
+            getattr(self, SIGNALS[type(event).__name__]).emit(event)
+
+
+#: The worker's signal for each event passed on as it is.
+SIGNALS = {"SamplesSaved": "samples_saved", "CheckpointSaved": "checkpoint_saved", "StageChanged": "stage_changed",
+           "TrainingStarted": "started", "TrainingFinished": "finished"}
 
 
 class TrainingController(QObject):

@@ -9,11 +9,16 @@ import torch.nn.functional as F
 
 from core.model.classifier import AttributeClassifier
 from core.training.attribute_reader import label_targets, reader_depth, reader_loss
-from core.training.events import ReaderTraining
+from core.training.events import PhaseProgress
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config
 
 TABLE = {"colour": ("blue", "red"), "shape": ("square", "stripe", "dot")}
+
+def _is_phase(event: object, phase: str) -> bool:
+    """Whether ``event`` reports progress of the pre-GAN ``phase``."""
+    return isinstance(event, PhaseProgress) and event.phase == phase
+
 
 
 def _reader() -> AttributeClassifier:
@@ -82,7 +87,7 @@ def test_classifier_reads_channels_last_on_the_cpu_with_the_same_logits_and_grad
 
 
 def test_reader_weight_needs_reader_steps():
-    with pytest.raises(ValueError, match="reader_weight needs a trained reader"):
+    with pytest.raises(ValueError, match="reader_weight needs the attribute reader: set reader_steps above 0"):
         tiny_config(reader_weight=1.0)
 
 
@@ -100,10 +105,10 @@ def test_a_run_fits_the_reader_first_then_freezes_it_and_resumes_with_it(tmp_pat
                          reader_width=4, reader_lr=0.01)
     seen = []
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(128), callbacks=[seen.append])
-    batch = trainer._real_batch(8)
+    batch = trainer.batches.take(8)
     assert all(set(m) == ({"colour", "shape"} if c else set()) for m, c in zip(batch.mentioned, batch.captions))
     trainer.train(max_steps=3)
-    progress = [e for e in seen if isinstance(e, ReaderTraining)]
+    progress = [e for e in seen if _is_phase(e, "reader")]
     assert [e.step for e in progress] == list(range(6, 61, 6))
     # Colour and shape are plain to see: the loss must fall far below its start.
     assert progress[-1].loss < 0.3 * progress[0].loss, [e.loss for e in progress]
@@ -113,10 +118,10 @@ def test_a_run_fits_the_reader_first_then_freezes_it_and_resumes_with_it(tmp_pat
 
     before = {k: v.clone() for k, v in trainer.reader.state_dict().items()}
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(128), callbacks=[seen.append])
-    assert resumed.reader_step == 60
+    assert resumed.progress.reader_step == 60
     assert all(torch.equal(before[k], v) for k, v in resumed.reader.state_dict().items())
     resumed.train(max_steps=5)
-    assert len([e for e in seen if isinstance(e, ReaderTraining)]) == len(progress)  # not fitted again
+    assert len([e for e in seen if _is_phase(e, "reader")]) == len(progress)  # not fitted again
     assert all(torch.equal(before[k], v) for k, v in resumed.reader.state_dict().items())  # frozen
 
 
@@ -125,12 +130,12 @@ def test_a_stop_while_the_reader_fits_resumes_where_it_left_off(tmp_path):
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
 
     def stop_at_step_four(event):
-        if isinstance(event, ReaderTraining) and event.step == 4:
+        if _is_phase(event, "reader") and event.step == 4:
             trainer.request_stop()
 
     trainer.add_callback(stop_at_step_four)
     assert trainer.train().reason == "stopped"
-    assert (trainer.reader_step, trainer.step) == (4, 0)
+    assert (trainer.progress.reader_step, trainer.step) == (4, 0)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40))
-    assert resumed.reader_step == 4
+    assert resumed.progress.reader_step == 4
     assert all(torch.equal(trainer.reader.state_dict()[k], v) for k, v in resumed.reader.state_dict().items())

@@ -10,9 +10,14 @@ import torch
 from core.cli.main import main
 from core.model.t2f import T2F
 from core.text.lexicon import caption_words
-from core.training.events import FreshCriticTraining, MatchingWarmup, TrainingStarted
+from core.training.events import PhaseProgress, TrainingStarted
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config
+
+def _is_phase(event: object, phase: str) -> bool:
+    """Whether ``event`` reports progress of the pre-GAN ``phase``."""
+    return isinstance(event, PhaseProgress) and event.phase == phase
+
 
 
 def _continuing_config(source: T2F, extra_images: int, **train):
@@ -44,8 +49,8 @@ def test_a_new_critic_learns_before_the_models_generator_trains(tiny_run, tmp_pa
 
     # Stopping at the model's own step runs the set-up phases and no generator step.
     assert trainer.train(max_steps=source.info.step).reason == "max_steps"
-    assert [e.step for e in events if isinstance(e, FreshCriticTraining)][-1] == 4
-    assert [e for e in events if isinstance(e, MatchingWarmup)]
+    assert [e.step for e in events if _is_phase(e, "fresh_critic")][-1] == 4
+    assert [e for e in events if _is_phase(e, "matching_warmup")]
     assert _equal(_weights(trainer.model), _weights(source)), "the generator moved before its critic was trained"
     assert _equal(_weights(trainer.ema), _weights(source))  # the text encoder too: not the critic's copy
     assert not _equal(_weights(trainer.discriminator), critic_at_start)
@@ -53,10 +58,10 @@ def test_a_new_critic_learns_before_the_models_generator_trains(tiny_run, tmp_pa
 
     events.clear()
     resumed = Trainer(tmp_path / "run", resume=True, dataset=dataset, callbacks=[events.append])
-    assert resumed.origin == {"model": str(tiny_run / "model"), "step": source.info.step,
+    assert resumed.progress.origin == {"model": str(tiny_run / "model"), "step": source.info.step,
                               "images_seen": source.info.images_seen}
     resumed.train(max_steps=source.info.step + 3)
-    assert not [e for e in events if isinstance(e, (FreshCriticTraining, MatchingWarmup))]
+    assert not [e for e in events if isinstance(e, PhaseProgress) and e.phase != "reader"]
     assert resumed.step == source.info.step + 3
     assert resumed.images_seen == source.info.images_seen + 3 * config.train.batch_sizes[-1]
     assert not _equal(_weights(resumed.model), _weights(source))
@@ -137,7 +142,7 @@ def test_t2f_train_from_model_more_images_trains_the_model_further(tiny_run, tmp
     assert main(["train", "--from-model", str(tiny_run), "--more-images", "16", "--config", str(config_file),
                  "--synthetic-count", "40", "--run-dir", str(run), "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "new critic catching up 3/3" in err
+    assert "New critic (learns to tell the model's faces from real ones before the model trains): 3/3" in err
     assert f"training in {run} on cpu, continuing the model in {tiny_run / 'model'}" in err
     lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert lines[-1]["images_seen"] == source.info.images_seen + 16 == lines[-1]["total_images"]

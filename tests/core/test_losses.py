@@ -89,7 +89,7 @@ def test_hinge_mismatch_term_stops_pulling_once_pairs_are_separated():
     far = torch.tensor([-100.0, -100.0], requires_grad=True)
     discriminator_loss(real, fake, far, 1.0, "hinge").backward()
     assert far.grad.tolist() == [0.0, 0.0]  # no incentive to push mismatched scores further down
-    with pytest.raises(ValueError, match="must be .hinge. or .linear."):
+    with pytest.raises(ValueError, match="must be .sum., .average. or .hinge."):
         discriminator_loss(real, fake, far, 1.0, "cubic")
 
 

@@ -62,7 +62,7 @@ torch.manual_seed(0)
 with tempfile.TemporaryDirectory() as run:
     trainer = Trainer(run, tiny_config(), make_toy_dataset())
     for _ in range(2):
-        trainer._train_step(trainer.position)
+        trainer.train_step(trainer.position)
     digest = hashlib.sha256()
     for tensor in list(trainer.model.state_dict().values()) + list(trainer.discriminator.state_dict().values()):
         digest.update(tensor.detach().contiguous().numpy().tobytes())

@@ -13,9 +13,14 @@ from core.config import RunConfig
 from core.devices import cpu_has_native_bf16
 from core.model.t2f import T2F
 from core.text.lexicon import caption_words
-from core.training.events import CheckpointSaved, MatchingWarmup, StepMetrics, TrainingFinished, TrainingWarning
+from core.training.events import CheckpointSaved, PhaseProgress, StepMetrics, TrainingFinished, TrainingWarning
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config
+
+def _is_phase(event: object, phase: str) -> bool:
+    """Whether ``event`` reports progress of the pre-GAN ``phase``."""
+    return isinstance(event, PhaseProgress) and event.phase == phase
+
 
 
 def test_tiny_run_writes_the_run_folder_contract(tiny_run):
@@ -158,7 +163,7 @@ def test_contrastive_matching_runs_and_logs_wrong_caption_scores(tmp_path, gener
 
 
 def test_unknown_mismatch_loss_is_refused_by_name():
-    with pytest.raises(ValueError, match="hinge, linear, contrastive.*'cosine'"):
+    with pytest.raises(ValueError, match="hinge, sum, average, contrastive.*'cosine'"):
         tiny_config(mismatch_loss="cosine")
 
 
@@ -167,15 +172,15 @@ def test_matching_warm_up_runs_once_and_hands_its_text_encoder_to_the_generator(
     seen = []
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40), callbacks=[seen.append])
     trainer.train(max_steps=2)
-    warmups = [e for e in seen if isinstance(e, MatchingWarmup)]
+    warmups = [e for e in seen if _is_phase(e, "matching_warmup")]
     # One event per tenth of the warm-up (every 2 steps here) and one at the end, whatever log_every is.
     assert [(e.step, e.steps) for e in warmups] == [(s, 25) for s in range(2, 25, 2)] + [(25, 25)]
     assert all(math.isfinite(e.loss) for e in warmups)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40), callbacks=[seen.append])
-    assert resumed.warmup_step == 25
-    count = len([e for e in seen if isinstance(e, MatchingWarmup)])
+    assert resumed.progress.warmup_step == 25
+    count = len([e for e in seen if _is_phase(e, "matching_warmup")])
     resumed.train(max_steps=3)
-    assert len([e for e in seen if isinstance(e, MatchingWarmup)]) == count  # not repeated
+    assert len([e for e in seen if _is_phase(e, "matching_warmup")]) == count  # not repeated
 
 
 def test_generator_text_encoder_starts_as_the_warmed_up_critics(tmp_path):
@@ -202,7 +207,7 @@ def test_one_generator_forward_feeds_the_critic_step_and_the_generator_step(tmp_
     monkeypatch.setattr(trainer.discriminator, "features",
                         lambda images, *rest: scored.append(images) or features(images, *rest))
 
-    assert trainer._train_step(trainer.position) is not None
+    assert trainer.train_step(trainer.position) is not None
     assert len(drawn) == 1 and drawn[0].requires_grad
     face = drawn[0]
     critic_saw = [x for x in scored if x is not face and x.shape == face.shape and torch.equal(x, face)]
@@ -210,7 +215,7 @@ def test_one_generator_forward_feeds_the_critic_step_and_the_generator_step(tmp_
     assert sum(x is face for x in scored) == 1  # the generator step: the same tensor, graph and all
 
     drawn.clear()
-    trainer._train_step(trainer.position, train_generator=False)  # a critic-only step keeps no graph
+    trainer.train_step(trainer.position, train_generator=False)  # a critic-only step keeps no graph
     assert len(drawn) == 1 and not drawn[0].requires_grad
 
 
@@ -222,8 +227,8 @@ def test_fp16_grad_scaler_steps_the_unscaled_warm_up_and_the_scaled_gan_steps(tm
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
     trainer.scaler = torch.amp.GradScaler("cpu", init_scale=2.0**10)
     finished = trainer.train(max_steps=3)
-    assert (finished.reason, trainer.warmup_step, trainer.step) == ("max_steps", 3, 3)
-    assert trainer.bad_steps == 0
+    assert (finished.reason, trainer.progress.warmup_step, trainer.step) == ("max_steps", 3, 3)
+    assert trainer.progress.bad_steps == 0
     assert trainer.scaler.get_scale() == 2.0**10  # finite gradients: the scale never backed off
 
 
@@ -237,7 +242,7 @@ def test_bf16_autocast_on_the_cpu_steps_close_to_float32(tmp_path):
                           make_toy_dataset(40))
         assert trainer.amp_dtype == (torch.bfloat16 if setting == "bf16" else None)
         trainer.train(max_steps=0)  # warm-up and reader, in float32 both times
-        steps[setting] = (trainer._train_step(trainer.position), trainer.model)
+        steps[setting] = (trainer.train_step(trainer.position), trainer.model)
     (exact, exact_model), (mixed, mixed_model) = steps["off"], steps["bf16"]
     assert exact.keys() == mixed.keys()
     assert exact != mixed
@@ -285,14 +290,14 @@ def test_a_stop_during_the_warm_up_resumes_where_it_left_off(tmp_path):
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(40))
 
     def stop_at_step_ten(event):  # events come every tenth: steps 5, 10, …
-        if isinstance(event, MatchingWarmup) and event.step == 10:
+        if _is_phase(event, "matching_warmup") and event.step == 10:
             trainer.request_stop()
 
     trainer.add_callback(stop_at_step_ten)
     assert trainer.train().reason == "stopped"
-    assert (trainer.warmup_step, trainer.step) == (10, 0)
+    assert (trainer.progress.warmup_step, trainer.step) == (10, 0)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=make_toy_dataset(40))
-    assert resumed.warmup_step == 10
+    assert resumed.progress.warmup_step == 10
 
 
 def test_matching_warm_up_learns_which_caption_fits_which_picture(tmp_path):
@@ -302,7 +307,7 @@ def test_matching_warm_up_learns_which_caption_fits_which_picture(tmp_path):
     seen = []
     trainer = Trainer(tmp_path / "run", config, make_toy_dataset(256), callbacks=[seen.append])
     trainer.train(max_steps=0)
-    losses = [e.loss for e in seen if isinstance(e, MatchingWarmup)]
+    losses = [e.loss for e in seen if _is_phase(e, "matching_warmup")]
     assert losses[0] > 1.5
     assert sum(losses[-5:]) / 5 < 0.6 * losses[0], losses
 
@@ -314,7 +319,7 @@ def test_near_misses_reach_the_warm_up_and_the_contrastive_term_and_resume_alike
     config = tiny_config(stage_images=32, batch=8, mismatch_loss="contrastive", near_miss_captions=2,
                          matching_warmup_steps=4, matching_warmup_batch=6, empty_caption_prob=0.3)
     trainer = Trainer(tmp_path / "run", config, faces)
-    batch = trainer._real_batch(8)
+    batch = trainer.batches.take(8)
     near = batch.near_misses
     assert near.allowed.shape == (8, 2) and near.ids.shape[0] == 16
     # An image trained on the empty caption gets no near miss; every other image gets both.
@@ -323,8 +328,8 @@ def test_near_misses_reach_the_warm_up_and_the_contrastive_term_and_resume_alike
     lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert lines and all(math.isfinite(line["d_loss"]) for line in lines)
     resumed = Trainer(tmp_path / "run", resume=True, dataset=faces)
-    again = resumed._real_batch(8)
-    trainer_next = trainer._real_batch(8)
+    again = resumed.batches.take(8)
+    trainer_next = trainer.batches.take(8)
     assert again.captions == trainer_next.captions
     assert torch.equal(again.near_misses.ids, trainer_next.near_misses.ids)
 
@@ -333,7 +338,7 @@ def test_near_misses_are_off_unless_asked_for(tmp_path):
     from core.data.synthetic import SyntheticFaces
 
     trainer = Trainer(tmp_path / "run", tiny_config(stage_images=32, batch=8), SyntheticFaces(16, resolution=16))
-    assert trainer._real_batch(4).near_misses is None
+    assert trainer.batches.take(4).near_misses is None
     with pytest.raises(ValueError, match="near_miss_captions must be 0 or more, got -1"):
         tiny_config(near_miss_captions=-1)
 
@@ -384,7 +389,7 @@ def test_a_resume_with_a_new_learning_rate_trains_at_it(tmp_path):
 def test_the_generator_trains_on_ca_samples_with_scaled_noise(tmp_path, scale):
     trainer = Trainer(tmp_path / "run", tiny_config(ca_noise=scale), make_toy_dataset(16))
     mu, logvar, eps = torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4)
-    assert torch.allclose(trainer._condition(mu, logvar, eps), mu + scale * torch.exp(0.5 * logvar) * eps)
+    assert torch.allclose(trainer.objective.condition(mu, logvar, eps), mu + scale * torch.exp(0.5 * logvar) * eps)
     with pytest.raises(ValueError, match=r"ca_noise must be in \[0, 1\], got 1.5"):
         tiny_config(ca_noise=1.5)
 
