@@ -21,10 +21,11 @@ from core.training.schedule import schedule_after_model
 from t2f_desktop.datasets import SYNTHETIC, is_synthetic
 
 PRESET_LABELS = {"tiny": "Tiny — quick CPU demo (32×32)", "default": "Default — 64×64",
-                 "bundled": "Recommended — the bundled model's recipe (64×64)", "custom": "Custom"}
+                 "bundled": "Recommended — the bundled model's recipe (64×64)",
+                 "t2f-paper": "T2F as published (64×64, large: for a GPU)", "custom": "Custom"}
 #: Network sizes a custom run can start from (the architecture and training aids of a core preset).
 SIZE_LABELS = {"tiny": "Small — fast on a CPU", "bundled": "Compact, with the bundled recipe's aids (64×64 only)",
-               "default": "Standard", "t2f": "Large — as in the T2F article"}
+               "default": "Standard", "t2f-paper": "Large — T2F as published (slow on a CPU)"}
 RESOLUTIONS = (16, 32, 64, 128, 256)
 PRECISION_LABELS = {"off": "Float32", "bf16": "bfloat16 mixed precision"}
 
