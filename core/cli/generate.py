@@ -8,8 +8,6 @@ from pathlib import Path
 
 from core.cli.common import add_model_arguments, load_model, non_negative_float, seed_value
 from core.cli.outputs import MAX_SCALE, image_output, scale_factor
-from core.explore import grid_array
-from core.image_files import check_picture_size, save_image
 
 MAX_FACES = 256
 
@@ -34,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.explore import grid_array
+    from core.image_files import check_picture_size, save_image
+
     from core.cli.errors import CLIError
     from core.model.t2f import MAX_SEED
 

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from core.cli.common import add_model_arguments, load_model, non_negative_float, positive_int, seed_value
 from core.cli.outputs import MAX_SCALE, animation_output, scale_factor
-from core.explore import MAX_FRAMES, METHODS, MODES, Endpoint, interpolate, save_png
-from core.image_files import check_animation_size, encode_animation
-from core.io import atomic_write_bytes
+from core.explore_options import MAX_FRAMES, METHODS, MODES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.explore import Endpoint, interpolate, save_png
+    from core.image_files import check_animation_size, encode_animation
+    from core.io import atomic_write_bytes
+
     from core.cli.errors import CLIError
 
     if not 2 <= args.frames <= MAX_FRAMES:

@@ -18,10 +18,6 @@ HEAVY = ("torch", "numpy", "PIL")
 
 # Their modules import core.explore (which needs torch) at the top; the fix is in each module's
 # imports (see core/explore_options.py). Strict: the test fails once they are fixed, to drop this.
-IMPORTS_TORCH_FOR_HELP = {"generate": "core/cli/generate.py imports core.explore at module level",
-                          "interpolate": "core/cli/interpolate.py imports core.explore at module level"}
-
-
 def imported_modules(*argv: str) -> set[str]:
     """Top-level packages ``python -m core ARGV`` imports (it must exit 0)."""
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "core", *argv], cwd=ROOT,
@@ -37,10 +33,7 @@ def test_t2f_help_lists_every_command_and_imports_nothing_heavy():
     assert not modules & set(HEAVY), modules & set(HEAVY)
 
 
-@pytest.mark.parametrize("command", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=IMPORTS_TORCH_FOR_HELP[name]))
-    if name in IMPORTS_TORCH_FOR_HELP else name
-    for name in SUBCOMMANDS] + ["data synth", "data preview", "data info"])
+@pytest.mark.parametrize("command", [*SUBCOMMANDS, "data synth", "data preview", "data info"])
 def test_every_subcommands_help_imports_no_torch(command):
     assert "torch" not in imported_modules(*command.split(), "--help")
 
