@@ -29,15 +29,51 @@ CRITIC_POOLING = ("avg", "max")
 
 
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Build a dataclass from a dict, refusing unknown keys (catches typos and wrong files)."""
+    """Build a dataclass from a dict, refusing unknown keys (catches typos and wrong files) and values
+    of the wrong type (a config file may come from anyone: "5" for 5 is one line, not a traceback)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__} must be a JSON object, got {type(data).__name__}")
     names = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(data) - set(names)
     if unknown:
         raise ValueError(f"unknown {cls.__name__} fields: {', '.join(sorted(unknown))}")
+    defaults = cls()
     values = {}
     for key, value in data.items():
+        _check_type(cls.__name__, key, value, getattr(defaults, key))
         values[key] = tuple(value) if isinstance(value, list) else value
     return cls(**values)
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return (_is_whole(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _check_type(section: str, name: str, value: object, default: object) -> None:
+    """Refuse ``value`` for field ``name`` unless it has the type of the field's default."""
+    if default is None:
+        ok = value is None or isinstance(value, str)
+        kind = "text or null"
+    elif isinstance(default, bool):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, kind = _is_whole(value), "a whole number"
+    elif isinstance(default, float):
+        ok, kind = _is_number(value), "a finite number"
+    elif isinstance(default, str):
+        ok, kind = isinstance(value, str), "text"
+    elif isinstance(default, tuple):
+        element = _is_number if any(isinstance(v, float) for v in default) else _is_whole
+        ok = isinstance(value, (list, tuple)) and all(element(v) for v in value)
+        kind = "a list of numbers" if element is _is_number else "a list of whole numbers"
+    else:
+        ok, kind = True, ""
+    if not ok:
+        raise ValueError(f"{section} field {name!r} must be {kind}, got {value!r:.60}")
 
 
 @dataclass(frozen=True)
@@ -241,6 +277,9 @@ class TrainConfig:
     sample_every: int = 200
     checkpoint_every: int = 1000
     keep_checkpoints: int = 3
+    #: Also write a checkpoint when this many minutes of training passed since the last one (0 = only
+    #: every ``checkpoint_every`` steps): bounds what a crash or a kill can lose on a slow machine.
+    checkpoint_minutes: float = 10.0
     sample_count: int = 16
     #: Stop after this many consecutive non-finite steps.
     max_bad_steps: int = 10
@@ -274,8 +313,22 @@ class TrainConfig:
                 raise ValueError(f"{term.weight_field} must be 0 or more, got {weight}")
             if term.needs_reader and weight > 0 and self.reader_steps == 0:
                 raise ValueError(f"{term.weight_field} needs the attribute reader: set reader_steps above 0")
-        if self.gp_every < 1:
-            raise ValueError("gp_every must be at least 1")
+        for name in ("gp_every", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints",
+                     "sample_count", "max_bad_steps"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.num_workers < 0:
+            raise ValueError(f"num_workers must be 0 or more, got {self.num_workers}")
+        if not (self.checkpoint_minutes >= 0 and math.isfinite(self.checkpoint_minutes)):
+            raise ValueError(f"checkpoint_minutes must be 0 or more, got {self.checkpoint_minutes}")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise ValueError(f"lr must be a positive number, got {self.lr}")
+        if len(self.betas) != 2 or not all(0.0 <= b < 1.0 for b in self.betas):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {list(self.betas)}")
+        for name in ("gp_weight", "drift_weight", "kl_weight", "mismatch_weight", "mismatch_margin"):
+            value = getattr(self, name)
+            if not (value >= 0 and math.isfinite(value)):
+                raise ValueError(f"{name} must be 0 or more, got {value}")
         if self.fresh_critic_steps < 0:
             raise ValueError(f"fresh_critic_steps must be 0 or more, got {self.fresh_critic_steps}")
         if any(w <= 0 for w in self.widen_generator):

@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from core.config import DataConfig, fit_to_data, preset, reader_lacks_labels
+from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
 
 
 def test_fit_to_data_turns_the_reader_off_only_where_faces_carry_no_labels():
@@ -55,3 +55,23 @@ def test_a_bad_extends_chain_is_refused_by_name(tmp_path, files, message):
         (tmp_path / name).write_text(json.dumps(content))
     with pytest.raises(ValueError, match=message):  # ModelFileError is a ValueError
         RunConfig.load(tmp_path / "a.json")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"train": {"log_every": "5"}}, "TrainConfig field 'log_every' must be a whole number, got '5'"),
+    ({"train": {"lr": True}}, "TrainConfig field 'lr' must be a finite number, got True"),
+    ({"model": {"channels": [1.5, 2, 3, 4, 5]}}, "ModelConfig field 'channels' must be a list of whole numbers"),
+    ({"data": {"cache_dir": 3}}, "DataConfig field 'cache_dir' must be text or null, got 3"),
+    ({"train": {"keep_checkpoints": 0}}, "keep_checkpoints must be at least 1, got 0"),
+    ({"train": {"keep_checkpoints": -2}}, "keep_checkpoints must be at least 1, got -2"),
+    ({"train": {"log_every": 0}}, "log_every must be at least 1, got 0"),
+    ({"train": {"sample_every": 0}}, "sample_every must be at least 1, got 0"),
+    ({"train": {"checkpoint_every": 0}}, "checkpoint_every must be at least 1, got 0"),
+    ({"train": {"sample_count": 0}}, "sample_count must be at least 1, got 0"),
+    ({"train": {"checkpoint_minutes": -1}}, "checkpoint_minutes must be 0 or more, got -1"),
+    ({"train": {"betas": [0.0, 1.0]}}, r"betas must be two numbers in \[0, 1\), got \[0.0, 1.0\]"),
+    ({"train": "fast"}, "TrainConfig must be a JSON object, got str"),
+])
+def test_a_config_with_a_wrong_type_or_a_meaningless_count_is_refused_in_one_line(data, message):
+    with pytest.raises(ValueError, match=message):
+        RunConfig.from_dict(data)
