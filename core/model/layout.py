@@ -13,11 +13,8 @@ def cpu_channels_last(x: torch.Tensor) -> torch.Tensor:
     and in each backward. The element-wise ops between convolutions (LeakyReLU, pixel norm,
     upsampling, pooling) keep the layout they are given, so a network's input is reordered once and
     every later convolution gets channels-last data for free.
-    The values are the same up to float summation order (``tests/core/test_layers.py``). Measured
-    on 2 cores of an AVX-512 EPYC (2026-12-07, the same code with and without the layout,
-    interleaved): the bundled generator draws 64 faces in 99 ms instead of 230 and one face in 2.6
-    ms instead of 3.2; a training iteration at the comparison widths runs ~7 % faster; the
-    attribute judge reads 128 faces in 96 ms instead of 169. On CUDA the layout was not measured
-    (no GPU was lent since), so tensors there keep theirs.
+    The values are the same up to float summation order (``tests/core/test_layers.py``). What it
+    saves on a CPU is measured in ``experiments/performance.md``; CUDA keeps its own layout (not
+    measured there).
     """
     return x.contiguous(memory_format=torch.channels_last) if x.device.type == "cpu" else x

@@ -2,8 +2,8 @@
 
 Why. WGAN-GP differentiates the critic twice: the penalty is built from the critic's input gradient
 with ``create_graph=True`` and then trained. PyTorch's own derivatives of these two ops spend
-time materialising and adding zeros (``torch.profiler``, 64×64, batch 32, 2 CPU cores: about 360 ms
-of a 4.1 s step, much of it page faults on the fresh zero buffers):
+time materialising and adding zeros (a visible share of a CPU step in ``torch.profiler``, much of it
+page faults on the fresh zero buffers):
 
 * ``leaky_relu_backward`` is recorded as depending on the activation's input, and its derivative
   in that input, zero almost everywhere, is a full-size ``zeros_like`` that autograd then adds
@@ -16,9 +16,7 @@ is lost), and the pooling's backward is "a quarter of the gradient, upsampled", 
 value once. Forward values and first gradients are bit-identical to ``F.leaky_relu`` and
 ``F.avg_pool2d``; second-order gradients equal theirs up to float summation order
 (``tests/core/test_layers.py``). Without autograd (drawing faces) the plain ops run.
-``benchmarks.train_step`` (AVX-512 EPYC, 2026-12-07): ours ÷ pro-gan-pth 1.01× → 1.10× under
-glibc's malloc defaults; as ``t2f train`` runs it (freed memory kept, where fresh buffers no longer
-fault) 1.39× → 1.47×, though a third run read 1.29×: that ratio swings more between runs than this.
+What it saves is measured in ``experiments/performance.md`` (``python -m benchmarks.train_step``).
 """
 
 from __future__ import annotations

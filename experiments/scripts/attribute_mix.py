@@ -5,7 +5,7 @@ in the attribute judge's features, for 800 faces of 200 held-out captions (4 see
 800 real ones; then, per attribute, the share of faces the judge reads with each value, generated
 against real. Captions leave most attributes unsaid, so a skewed mix shows the generator's defaults.
 
-    python scripts/attribute_mix.py [MODEL]     # default: resources/models/default
+    python experiments/scripts/attribute_mix.py [MODEL]     # default: resources/models/default
 
 The bundled model (2026-12-07): mean term 17.8, covariance 44.9 (two real samples: 0.3 and 8.3);
 women 67 % of faces (real 49 %), pale skin 52 % (24 %), brown eyes 69 % (46 %).

@@ -7,7 +7,7 @@ caption that states the caption's attributes plus the drawn values of the listed
 of them by default). Faithfulness is scored on the original caption's attributes only; Fréchet as
 ``t2f evaluate`` measures it.
 
-    python scripts/caption_completion.py [MODEL] [gender,skin_tone,...]     (~1 min)
+    python experiments/scripts/caption_completion.py [MODEL] [gender,skin_tone,...]     (~1 min)
 
 The bundled model of 969,664 images, against 0.893 and 7.28× for the captions as they are: everything
 said 0.709 and 6.42×; gender, skin tone and eye colour 0.840 and 6.53×; gender alone 0.881 and

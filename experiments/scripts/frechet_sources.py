@@ -10,7 +10,7 @@ the renderer then draws a real face with exactly those attributes. Against the 8
 * renders with the held-out faces' own attributes except the *unsaid* ones (those the generator
   chose) vs real, and the converse (only the stated ones the generator's): which part of the mix.
 
-    python scripts/frechet_sources.py [MODEL]     # default: resources/models/default (~2 min)
+    python experiments/scripts/frechet_sources.py [MODEL]     # default: resources/models/default (~2 min)
 
 The bundled model of 969,664 images: 7.28× in all; the drawing 4.01×; the mix 4.38×; unsaid from the
 generator 4.16×, stated from the generator 2.05× (a floor for this construction: the held-out

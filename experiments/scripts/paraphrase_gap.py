@@ -6,7 +6,7 @@ sentence frames kept), and with its held-out words in training frames. The split
 made again with one part of the caption generator switched back to training choices each time; the
 same random stream picks the same faces and attributes, so only the wording differs.
 
-    python scripts/paraphrase_gap.py [MODEL]     # default: resources/models/default
+    python experiments/scripts/paraphrase_gap.py [MODEL]     # default: resources/models/default
 
 The bundled model (2026-12-07): 0.592, 0.399, 0.868, 0.628 — the words are the gap.
 """

@@ -12,7 +12,7 @@ with ``t2f evaluate``'s Fréchet distance, faithfulness and diversity on its 200
   (:meth:`core.training.unsaid.UnsaidTargets.complete`), and the draw matching most targets wins.
   Selecting by the judge that then scores the faces flatters the result; that is the point here.
 
-    python scripts/pick_among_draws.py [MODEL]     # default: resources/models/default
+    python experiments/scripts/pick_among_draws.py [MODEL]     # default: resources/models/default
 
 (16 minutes on this 2-core machine while a training run shared it.) The bundled model of 969,664 images:
 plain 7.28×, faithfulness 0.893; by realism at 64×64 6.97× and 0.882, at 8×8 7.17× and 0.881 (an

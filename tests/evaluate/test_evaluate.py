@@ -158,62 +158,6 @@ def test_caption_file_errors_name_line_and_problem(tmp_path):
         load_caption_file(bad)
 
 
-def test_the_bundled_recipe_the_preset_its_files_and_the_shipped_model_agree():
-    import dataclasses
-
-    from core.config import RunConfig, preset
-    from core.training.schedule import schedule_misfits_model, schedule_moves_back
-
-    recipe = preset("bundled")
-    configs = BUNDLED.parents[2] / "configs"
-    assert RunConfig.load(configs / "bundled.json") == recipe
-    # The run resumed four times with its last stage lengthened, nothing else changed.
-    lengths = {"": 210_000, "-2": 290_000, "-3": 310_000, "-4": 440_000}
-    legs = []
-    for suffix, last_stage in lengths.items():
-        longer = dataclasses.replace(recipe.train, stage_images=recipe.train.stage_images[:-1] + (last_stage,))
-        leg = RunConfig.load(configs / f"bundled-continuation{suffix}.json")
-        assert leg == recipe.replace(train=longer), suffix
-        legs.append(leg.train)
-    # Each resume keeps the 64×64 fade-in closed (images seen where each leg was started); going to
-    # 290k in one resume would re-open it.
-    for before, after, images in zip([recipe.train] + legs, legs, (285_024, 365_024, 445_024, 465_024)):
-        assert schedule_moves_back(before, after, images) is None
-    assert "re-open the 64×64 fade-in" in schedule_moves_back(recipe.train, legs[1], 285_024)
-    # Then two legs against the collapse across seeds, in bf16: mode seeking at weight 10 with the
-    # last stage open to 880k, and from 679,680 images mode seeking 5 with the reader's weight doubled.
-    seeking = RunConfig.load(configs / "bundled-continuation-5.json")
-    assert seeking == recipe.replace(train=dataclasses.replace(
-        legs[-1], stage_images=legs[-1].stage_images[:-1] + (880_000,), mode_seeking_weight=10.0,
-        mixed_precision="bf16"))
-    balanced = RunConfig.load(configs / "bundled-continuation-6.json")
-    assert balanced == seeking.replace(train=dataclasses.replace(seeking.train, mode_seeking_weight=5.0,
-                                                                 reader_weight=10.0))
-    assert schedule_moves_back(legs[-1], seeking.train, 595_008) is None
-    assert schedule_moves_back(seeking.train, balanced.train, 679_680) is None
-    # Its checkpoint was lost; the experiments after it continue the exported model (a new critic)
-    # with the unsaid-attribute term, the last stage open to 1.1M images.
-    unsaid = RunConfig.load(configs / "bundled-continuation-7.json")
-    assert unsaid == balanced.replace(train=dataclasses.replace(
-        balanced.train, stage_images=balanced.train.stage_images[:-1] + (1_100_000,), unsaid_diversity_weight=10.0,
-        fresh_critic_steps=1000))
-    assert schedule_misfits_model(unsaid.train, 4, 1.0, 887_680) is None
-    # The exported 969,664-image model, a new critic again: learning rate 0.0003, the last stage open
-    # to 1.4M (`-8`), and the shipped leg with the critic wider at 32×32 and 64×64 (`-13`).
-    lower_lr = RunConfig.load(configs / "bundled-continuation-8.json")
-    assert lower_lr == unsaid.replace(train=dataclasses.replace(
-        unsaid.train, stage_images=unsaid.train.stage_images[:-1] + (1_400_000,), lr=0.0003))
-    wider_critic = RunConfig.load(configs / "bundled-continuation-13.json")
-    assert wider_critic == lower_lr.replace(model=dataclasses.replace(lower_lr.model,
-                                                                      critic_channels=(128, 128, 64, 32, 32)))
-    assert schedule_misfits_model(wider_critic.train, 4, 1.0, 969_664) is None
-    if (BUNDLED / "config.json").exists():
-        from core.model.t2f import read_model_card
-
-        shipped = read_model_card(BUNDLED).config
-        assert shipped == dataclasses.replace(wider_critic.model, vocab_size=shipped.vocab_size)
-
-
 @pytest.mark.skipif(not (BUNDLED / "config.json").exists(), reason="no bundled model in resources/models/default")
 def test_bundled_model_follows_twenty_fixed_captions(judge):
     from core.model.t2f import T2F

@@ -1,0 +1,28 @@
+"""The config files: every preset in configs/ is a whole file equal to its named preset, and every
+experiment's config still loads (the lab keeps working, but no test pins its lineage)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.config import EXTENDS, PRESETS, RunConfig, preset
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_configs_holds_exactly_the_presets_each_a_whole_file():
+    files = sorted(p.stem for p in (ROOT / "configs").glob("*.json"))
+    assert files == sorted(PRESETS)
+    for name in PRESETS:
+        path = ROOT / "configs" / f"{name}.json"
+        assert EXTENDS not in json.loads(path.read_text()), f"{path.name} must be readable on its own"
+        assert RunConfig.load(path) == preset(name), name
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments" / "configs").glob("*.json")), ids=lambda p: p.name)
+def test_every_experiment_config_loads(path):
+    config = RunConfig.load(path)
+    assert config.model.resolution == 64
