@@ -19,6 +19,7 @@ import torch
 
 from core.config import RunConfig
 from core.io import ModelFileError
+from core.model.model_card import write_export_card
 from core.model.t2f import T2F, ModelInfo, load_state_strict
 from core.training.checkpoint import flatten_optimizer, load_checkpoint, sub_state, unflatten_optimizer
 from core.training.sampler import EpochSampler
@@ -141,6 +142,7 @@ def export_model(ema: T2F, folder: Path, pos: Position, progress: RunProgress, d
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     ema.save(staging)
+    write_export_card(staging, folder.parent)
     previous = folder.with_name(folder.name + ".old")
     shutil.rmtree(previous, ignore_errors=True)
     if folder.exists():
