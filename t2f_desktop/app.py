@@ -106,16 +106,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def close_on_interrupt(window) -> None:  # noqa: ANN001 - the main window
-    """Ctrl+C in the terminal closes the window the normal way (asking first if training).
+    """Ctrl+C in the terminal closes the window the normal way (asking first if training); SIGTERM
+    and SIGHUP (a service stop, a logout, the terminal closing) stop a training run, which saves a
+    checkpoint, and quit without asking — there may be nobody to answer.
 
     Qt's event loop never lets Python run its signal handlers; an idle timer gives it the chance.
     """
     from PySide6.QtCore import QTimer
 
     signal.signal(signal.SIGINT, lambda *_: window.close())
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda signum, _frame: stop_and_quit(window, signum))
     timer = QTimer(window)
     timer.timeout.connect(lambda: None)
     timer.start(250)
+
+
+def stop_and_quit(window, signum: int) -> None:  # noqa: ANN001 - the main window
+    """Stop every background thread (a training run saves its checkpoint first), then close."""
+    if signum == getattr(signal, "SIGHUP", None):  # the terminal is gone: nothing more to print to it
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    window.shutdown()
+    window.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import signal
 import sys
 from datetime import datetime
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="with --from-model: train it for this many more images at its resolution (instead "
                              "of the config's stage lengths)")
     parser.add_argument("--run-dir", type=Path, help="new run folder (default runs/DATE-TIME)")
-    parser.add_argument("--preset", choices=PRESETS, default="default", help="starting configuration")
+    parser.add_argument("--preset", choices=PRESETS, help="starting configuration (default: default)")
     parser.add_argument("--config", type=Path, help="a full run config JSON (overrides --preset)")
     parser.add_argument("--data", default=None, help='"synthetic" (default) or a dataset folder')
     parser.add_argument("--synthetic-count", type=positive_int, help="number of synthetic faces")
@@ -69,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_config(args: argparse.Namespace) -> RunConfig:
     """The run config from a preset or file plus command-line overrides."""
-    config = RunConfig.load(args.config) if args.config else preset(args.preset, args.resolution)
+    config = RunConfig.load(args.config) if args.config else preset(args.preset or "default", args.resolution)
     model, train, data = config.model, config.train, config.data
     if args.resolution and args.resolution != model.resolution:
         if args.config:
@@ -90,31 +91,65 @@ def build_config(args: argparse.Namespace) -> RunConfig:
     config = RunConfig(model, train, data)
     if not args.config and reader_lacks_labels(config):
         # A --config file that asks for a reader gets the trainer's error instead: it said so explicitly.
-        print(f"note: the {args.preset} preset's attribute reader is off: {data.source} has no attribute labels",
+        print(f"note: the {args.preset or 'default'} preset's attribute reader is off: {data.source} has no attribute labels",
               file=sys.stderr)
         config = fit_to_data(config)
     return config
 
 
-def _resumed_config(args: argparse.Namespace) -> RunConfig | None:
-    """The new training settings of a resumed run: a --config file, or its last stage made longer."""
-    from core.training.longer import plan_longer_training
+#: Options a resumed run cannot take: its networks and data are fixed by its checkpoint.
+_FIXED_ON_RESUME = {"data": "--data", "synthetic_count": "--synthetic-count", "resolution": "--resolution",
+                    "seed": "--seed", "preset": "--preset", "more_images": "--more-images"}
+#: Training settings a resumed run takes from the command line (option → TrainConfig field).
+_APPLIED_ON_RESUME = {"lr": "lr", "gp_every": "gp_every", "device": "device", "mixed_precision": "mixed_precision",
+                      "stage_images": "stage_images", "batch_sizes": "batch_sizes", "fade": "fade_fraction"}
 
+
+def _resumed_config(args: argparse.Namespace) -> RunConfig | None:
+    """The new training settings of a resumed run: a --config file, its last stage made longer, and
+    any training option given on the command line (said aloud); options that would change its
+    networks or data are refused."""
+    from core.training.longer import plan_longer_training
+    from core.training.rundir import RunDir
+
+    fixed = [flag for name, flag in _FIXED_ON_RESUME.items() if getattr(args, name) is not None]
+    if fixed:
+        raise CLIError(f"a resumed run keeps its networks, data and seed: drop {', '.join(fixed)} "
+                       f"(start a new run to change them)")
     if args.config and args.last_stage:
         raise CLIError("use --config or --last-stage, not both")
     if args.config:
-        return RunConfig.load(args.config)
-    if args.last_stage:
-        return plan_longer_training(args.resume).config_for(args.last_stage)
-    return None
+        config = RunConfig.load(args.config)
+    elif args.last_stage:
+        config = plan_longer_training(args.resume).config_for(args.last_stage)
+    else:
+        config = None
+    changes = {field: getattr(args, option) for option, field in _APPLIED_ON_RESUME.items()
+               if getattr(args, option) is not None}
+    if not changes:
+        return config
+    base = config or RunConfig.load(RunDir(args.resume).config)
+    stages = base.model.depths
+    for key in ("stage_images", "batch_sizes"):
+        if key in changes and len(changes[key]) == 1:
+            changes[key] = changes[key] * stages
+    train = dataclasses.replace(base.train, **changes)
+    said = ", ".join(f"{k} {getattr(train, k)} (was {getattr(base.train, k)})" for k in changes)
+    print(f"note: resuming with {said}", file=sys.stderr)
+    return base.replace(train=train)
 
 
 def _continuing_model(config: RunConfig, model: Path, more_images: int) -> RunConfig:
     """``config`` with a schedule that trains ``model`` for ``more_images`` more images."""
-    from core.model.t2f import read_model_card
+    from core.model.t2f import read_model_card, resolve_model_folder
     from core.training.schedule import schedule_after_model
 
-    info = read_model_card(model).info
+    info = read_model_card(resolve_model_folder(model)).info
+    if info.depth < config.model.depths - 1:
+        size, final = 4 << info.depth, config.model.resolution
+        raise CLIError(f"the model in {model} is at {size}×{size}, not yet its final {final}×{final}: --more-images "
+                       f"trains a fully grown model longer; to grow this one, leave it out and give a --config or "
+                       f"--preset whose schedule runs past its {info.images_seen:,} images")
     return config.replace(train=schedule_after_model(config.train, info.depth, info.images_seen, more_images))
 
 
@@ -151,19 +186,25 @@ class ProgressPrinter:
             print(line, file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
-    from core.training.distributed import leave_process_group
+#: Signals that stop a run the way Ctrl+C does: the terminal closing, a logout, a service stop.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except OSError:  # the terminal is gone (SIGHUP); the run still saves
+        pass
+
+
+def _make_trainer(args: argparse.Namespace, printer: ProgressPrinter):  # noqa: ANN202 - a Trainer
     from core.training.trainer import Trainer
 
-    printer = ProgressPrinter(args.quiet)
-    if args.resume:
-        if args.from_model:
-            raise CLIError("--from-model starts a new run; --resume continues one: use one of them")
-        try:
-            trainer = Trainer(args.resume, _resumed_config(args), resume=True, callbacks=[printer])
-        except ValueError as error:
-            raise CLIError(str(error)) from None
-    else:
+    try:
+        if args.resume:
+            if args.from_model:
+                raise CLIError("--from-model starts a new run; --resume continues one: use one of them")
+            return Trainer(args.resume, _resumed_config(args), resume=True, callbacks=[printer])
         if args.last_stage:
             raise CLIError("--last-stage lengthens a run being resumed: use it with --resume")
         if args.more_images and not args.from_model:
@@ -172,26 +213,39 @@ def run(args: argparse.Namespace) -> int:
         if args.more_images:
             config = _continuing_model(config, args.from_model, args.more_images)
         run_dir = args.run_dir or Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
-        try:
-            trainer = Trainer(run_dir, config, callbacks=[printer], start_from=args.from_model)
-        except ValueError as error:
-            raise CLIError(str(error)) from None
+        return Trainer(run_dir, config, callbacks=[printer], start_from=args.from_model)
+    except FileExistsError as error:
+        raise CLIError(f"{error} (t2f train --resume {error.filename or args.run_dir})") from None
+    except (ValueError, FileNotFoundError) as error:
+        raise CLIError(str(error)) from None
 
-    def on_interrupt(signum: int, frame: object) -> None:
-        print("\nstopping after this step and saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)
+
+def run(args: argparse.Namespace) -> int:
+    from core.training.distributed import leave_process_group
+
+    printer = ProgressPrinter(args.quiet)
+    trainer = _make_trainer(args, printer)
+
+    def on_stop_signal(signum: int, frame: object) -> None:
+        if signum == getattr(signal, "SIGHUP", None):  # no terminal to write to from here on
+            sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+        name = "Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name
+        _say(f"\n{name}: stopping after this step and saving a checkpoint (again to abort)")
         trainer.request_stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for stop in STOP_SIGNALS:  # a second signal aborts at once
+            signal.signal(stop, signal.default_int_handler if stop == signal.SIGINT else signal.SIG_DFL)
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {stop: signal.signal(stop, on_stop_signal) for stop in STOP_SIGNALS}
     try:
         finished = trainer.train(max_steps=args.max_steps)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
     if trainer.context.enabled:  # a torchrun job: the ranks leave the group together before exiting
         leave_process_group()
     if finished.reason == "failed":
         raise CLIError(finished.message)
     if trainer.context.is_main:  # under torchrun, rank 0 speaks for the run
-        print(f"{finished.reason} at step {finished.step} ({finished.images_seen:,} images); "
-              f"model in {trainer.run.model}", file=sys.stderr)
+        _say(f"{finished.reason} at step {finished.step} ({finished.images_seen:,} images); "
+             f"model in {trainer.run.model}")
     return 0

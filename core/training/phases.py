@@ -8,8 +8,9 @@
   a trained model trains it.
 
 Each counts its own steps (in :class:`~core.training.run_state.RunProgress`), reports ten
-:class:`~core.training.events.PhaseProgress` events, can be paused and stopped between steps, and
-ends with a checkpoint, so a resumed run continues a phase where it stopped and never repeats one.
+:class:`~core.training.events.PhaseProgress` events, can be paused and stopped between steps,
+writes a checkpoint every ``checkpoint_minutes`` and when it ends, so a resumed run continues a
+phase where it stopped (with a fresh optimizer for the phase) and never repeats one.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class PhaseControl:
     stop_requested: Callable[[], bool]
     emit: Callable[[Event], None]
     checkpoint: Callable[[], object]
+    #: Whether enough time passed since the last checkpoint to write one mid-phase.
+    checkpoint_due: Callable[[], bool] = lambda: False
 
 
 def run_phase(phase: str, done: int, steps: int, one_step: PhaseStep, control: PhaseControl,
@@ -61,6 +64,8 @@ def run_phase(phase: str, done: int, steps: int, one_step: PhaseStep, control: P
         if done % tenth == 0 or done == steps:
             control.emit(PhaseProgress(phase, done, steps, total.item() / reported))
             total, reported = torch.zeros((), dtype=torch.float64), 0
+        if done < steps and control.checkpoint_due():  # a kill mid-phase loses minutes, not the phase
+            control.checkpoint()
     if finish is not None:
         finish()
     control.checkpoint()

@@ -82,6 +82,22 @@ class RunDir:
         except OSError as error:
             raise PermissionError(f"run folder {self.root} is not writable ({error.strerror or error})") from None
 
+    def set_aside_unfinished(self) -> Path | None:
+        """Move what a run left here before its first checkpoint (its config, tokenizer, metrics,
+        samples, log) into ``abandoned-DATE-TIME/``, so a new run in this folder starts clean — it
+        would otherwise reuse that run's tokenizer and append to its metrics. Returns the folder the
+        files went to, or None when there was nothing to move."""
+        if not any(p.exists() for p in (self.config, self.tokenizer, self.metrics)):
+            return None
+        leftovers = [p for p in (self.config, self.tokenizer, self.metrics, self.samples, self.log, self.model)
+                     if p.exists() or p.is_symlink()]
+        aside = self.root / time.strftime("abandoned-%Y%m%d-%H%M%S")
+        aside.mkdir(exist_ok=True)
+        for path in leftovers:
+            path.rename(aside / path.name)
+        self.create()
+        return aside
+
     def latest_checkpoint(self) -> Path | None:
         found = list_checkpoints(self.checkpoints)
         return found[-1] if found else None

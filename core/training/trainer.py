@@ -22,13 +22,13 @@ from core.config import RunConfig
 from core.data.base import TextFaceDataset
 from core.devices import float32_fallback_reason, resolve_device, usable_cpu_cores
 from core.explore import save_grid
-from core.io import atomic_write_text
+from core.io import ModelFileError, atomic_write_text
 from core.model.t2f import T2F, resolve_model_folder
 from core.model.widen import grown_state
 from core.training import distributed as ddp
 from core.training.attribute_reader import reader_training_step
 from core.training.batches import RealBatch, RealBatches
-from core.training.checkpoint import checkpoint_name, prune_checkpoints
+from core.training.checkpoint import checkpoint_name, list_checkpoints, prune_checkpoints
 from core.training.events import (CheckpointSaved, Event, SamplesSaved, StageChanged, StepMetrics, TrainingFinished,
                                   TrainingStarted, TrainingWarning)
 from core.training.matching import depth_for_step, matching_step
@@ -90,6 +90,7 @@ class Trainer:
         self._stop = threading.Event()
         self._unpaused = threading.Event()
         self._unpaused.set()
+        self._last_checkpoint = time.monotonic()
         self.resumed = resume
         saved: RunConfig | None = None
         if resume:
@@ -99,7 +100,7 @@ class Trainer:
             config = saved if config is None else continued_config(saved, config)
         elif config is None:
             raise ValueError("a new run needs a config")
-        elif self.run.is_run() and self.run.latest_checkpoint() is not None:
+        elif self.run.latest_checkpoint() is not None:
             raise FileExistsError(f"{self.run.root} already holds a run; resume it or choose another folder")
         self._source: T2F | None = None
         if start_from is not None:
@@ -114,14 +115,18 @@ class Trainer:
         ddp.init_process_group(self.context, self.device)
         # Held from before the first write until train() ends: one trainer per run folder.
         self._lock = RunLock(self.run.root)
+        aside = None
         if self.context.is_main:
             self.run.create()
             self._lock.acquire()
+            aside = None if resume else self.run.set_aside_unfinished()
         try:
             self._set_up(saved)
         except BaseException:
             self._lock.release()
             raise
+        if self.context.is_main and aside is not None:
+            self.run.append_log(f"a run here had stopped before its first checkpoint; its files are in {aside.name}")
 
     def _set_up(self, saved: RunConfig | None) -> None:
         """Tokenizer, networks, optimizers and position — restored from the checkpoint when resuming
@@ -145,7 +150,7 @@ class Trainer:
         self.state = TrainingState(self.model, self.ema, self.discriminator, self.reader,
                                    {"opt_g": self.opt_g, "opt_d": self.opt_d}, self.scaler, self.rng, self.sampler)
         if saved is not None:
-            self._restore(self.run.latest_checkpoint())
+            self._restore_newest()
             self._adopt_changed_config(saved)
         elif self._source is not None:
             self._adopt_model(self._source)
@@ -296,7 +301,7 @@ class Trainer:
                     averages, interval_start, interval_images = _Averages(), now, 0
                 if self.step % cfg.sample_every == 0:
                     self.save_samples()
-                if self.step % cfg.checkpoint_every == 0:
+                if self.step % cfg.checkpoint_every == 0 or self._checkpoint_due():
                     self.save_checkpoint()
         except TrainingError as error:
             reason, message = "failed", str(error)
@@ -347,7 +352,8 @@ class Trainer:
 
     # ---- the phases before the GAN (core.training.phases) --------------------------------------
     def _phase_control(self) -> PhaseControl:
-        return PhaseControl(self._unpaused.wait, self._stop.is_set, self._emit, self.save_checkpoint)
+        return PhaseControl(self._unpaused.wait, self._stop.is_set, self._emit, self.save_checkpoint,
+                            self._checkpoint_due)
 
     def _prerender_faces(self) -> bool:
         """Draw a procedural dataset's faces on all cores but one before the first step (False if
@@ -492,10 +498,16 @@ class Trainer:
         self._emit(SamplesSaved(path, self.step, self.images_seen))
         return path
 
+    def _checkpoint_due(self) -> bool:
+        """Whether ``checkpoint_minutes`` of training passed since the last checkpoint (or the start)."""
+        minutes = self.config.train.checkpoint_minutes
+        return minutes > 0 and time.monotonic() - self._last_checkpoint >= 60.0 * minutes
+
     def save_checkpoint(self) -> Path | None:
         """Write a checkpoint and export the EMA model to ``model/`` (main rank only)."""
         from core.training.checkpoint import save_checkpoint
 
+        self._last_checkpoint = time.monotonic()
         if not self.context.is_main:
             return None
         tensors, meta = self.state.checkpoint(self.progress, self.context.world_size)
@@ -510,11 +522,27 @@ class Trainer:
         """Save the EMA model at the current position, replacing ``folder`` in one rename."""
         export_model(self.ema, folder, self.position, self.progress, self.dataset.summary.source)
 
-    def _restore(self, path: Path | None) -> None:
-        if path is None:
+    def _restore_newest(self) -> None:
+        """Restore the newest checkpoint that reads back whole, saying which newer ones were skipped
+        and why; then drop the metrics of steps after it, which the run will replay."""
+        found = list_checkpoints(self.run.checkpoints)
+        if not found:
             raise FileNotFoundError(f"{self.run.checkpoints} holds no checkpoint to resume from")
-        meta = self.state.restore(path, self.progress, self.config.train.matching_warmup_steps)
+        skipped: list[str] = []
+        for path in reversed(found):
+            try:
+                meta = self.state.restore(path, self.progress, self.config.train.matching_warmup_steps)
+                break
+            except (ModelFileError, OSError) as error:
+                skipped.append(f"{path.name} ({error})")
+        else:
+            raise ModelFileError(self.run.checkpoints, "no checkpoint here reads back whole: "
+                                 + "; ".join(skipped))
+        for reason in skipped:
+            self._emit(TrainingWarning(f"skipped an unreadable checkpoint: {reason}; resuming from {path.name}"))
         apply_optimizer_settings((self.opt_g, self.opt_d), self.config.train.lr, self.config.train.betas)
+        if self.context.is_main:
+            self.run.trim_metrics(self.step)
         if meta.get("world_size", 1) != self.context.world_size:
             self._emit(TrainingWarning(f"resuming a {meta.get('world_size')}-process run with "
                                        f"{self.context.world_size} process(es): data order will differ"))

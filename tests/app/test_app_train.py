@@ -231,6 +231,22 @@ def test_closing_during_training_asks_then_stops_with_a_checkpoint(train_view, q
     assert checkpoints(run_dir)
 
 
+def test_sigterm_stops_training_with_a_checkpoint_and_quits_without_asking(train_view, qtbot, tmp_path, dataset,
+                                                                            dialog_log, config_factory):
+    import signal
+
+    from t2f_desktop.app import stop_and_quit
+
+    window, view = train_view
+    run_dir = tmp_path / "run"
+    view.start_job(TrainingJob(run_dir, config=config_factory(stage_images=4000), dataset=dataset))
+    qtbot.waitUntil(lambda: view.monitor.plot.point_count() >= 1, timeout=30_000)
+    stop_and_quit(window, signal.SIGTERM)
+    assert not view.running and not window.isVisible()
+    assert dialog_log.kinds("confirm") == []  # nobody may be there to answer
+    assert checkpoints(run_dir)
+
+
 def test_a_finished_run_trains_longer_within_one_resumes_limit(train_view, qtbot, tmp_path, dialog_log,
                                                                 config_factory):
     from core.config import DataConfig, RunConfig
