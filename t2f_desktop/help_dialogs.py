@@ -1,22 +1,43 @@
-"""Help ▸ Keyboard shortcuts, What this model understands, and Describing a face.
+"""Help ▸ Keyboard shortcuts, What this model understands, Describing a face, and the User manual.
 
 Each is a small non-modal window of rich text. Their content comes from the live app: the
 shortcuts from the window's own actions, the words from the loaded model's known words and the
 attribute vocabulary (:mod:`core.describing`), so the help never drifts from what the app does.
-An example in the guide is a link: clicking it draws that description in Generate.
+An example in the guide is a link: clicking it draws that description in Generate. The user manual
+is the repository's ``docs/`` (Markdown, shown here as it is on the page); a wheel does not install
+``docs/``, so without it the window says where to read it.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
 
 #: Keys bound inside views rather than to a menu action.
 VIEW_SHORTCUTS = (("Esc", "Generate: back from one enlarged face to the grid"),)
+#: The user manual's pages: (key, menu text, file in docs/).
+MANUAL_PAGES = (("app", "The &app, view by view", "app.md"), ("training", "&Training a model", "training.md"),
+                ("data", "Training &data", "data.md"), ("how", "&How it works", "how-it-works.md"))
+#: Largest Markdown page shown (the manual's pages are a few tens of KB).
+MAX_PAGE_BYTES = 1024 * 1024
+
+
+def docs_dir() -> Path | None:
+    """The user manual's folder (``docs/`` beside the package, in a source checkout), or ``None``."""
+    folder = Path(__file__).resolve().parent.parent / "docs"
+    return folder if (folder / "app.md").is_file() else None
+
+
+def manual_missing_html(file_name: str) -> str:
+    return ("<h3>User manual</h3><p>The manual is not installed with the package: it is the "
+            f"<code>docs/</code> folder of T2F Desktop's source. Read <code>docs/{html.escape(file_name)}</code> "
+            "in the repository you installed from, or in a source checkout "
+            "(<code>pip install -e .</code> there shows it here).</p>")
 
 
 class HelpWindow(QDialog):
@@ -39,7 +60,26 @@ class HelpWindow(QDialog):
         self.set_body(body)
 
     def set_body(self, body: str) -> None:
+        self.base: Path | None = None
         self.browser.setHtml(body)
+
+    def set_markdown(self, text: str, base: Path) -> None:
+        """Show Markdown whose relative links and images are read from the folder ``base``."""
+        self.base = base
+        self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(base) + "/"))
+        self.browser.setSearchPaths([str(base)])
+        self.browser.setMarkdown(text)
+
+    def show_file(self, path: Path) -> bool:
+        """Show the Markdown file ``path`` (a page of the manual, a model card); False if unreadable."""
+        from core.io import read_regular_bytes
+
+        try:
+            text = read_regular_bytes(path, MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+        except (OSError, ValueError):
+            return False
+        self.set_markdown(text, path.parent)
+        return True
 
     def text(self) -> str:
         """The window's content as plain text (what a person reads)."""
@@ -51,6 +91,18 @@ class HelpWindow(QDialog):
 
             index = int(url.path() or url.host() or 0)
             self.example_chosen.emit(EXAMPLES[index].text)
+            return
+        if url.isRelative() and not url.path() and url.fragment():
+            self.browser.scrollToAnchor(url.fragment())
+            return
+        if self.base is not None and url.isRelative():
+            target = (self.base / url.path()).resolve()
+            if target.suffix == ".md" and target.is_file() and self.show_file(target):
+                if url.fragment():
+                    self.browser.scrollToAnchor(url.fragment())
+                return
+            url = QUrl.fromLocalFile(str(target))
+        QDesktopServices.openUrl(url)  # a web page, or a file or folder for the system to open
 
 
 def _plain(text: str) -> str:

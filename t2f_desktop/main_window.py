@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar,
                                QWidget)
 
-from t2f_desktop import __version__, dialogs
+from t2f_desktop import __version__, dialogs, help_dialogs
 from t2f_desktop.help_dialogs import HelpWindow
 from t2f_desktop.history import History
 from t2f_desktop.icon import app_icon
@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
                                                tip="The attributes, values and words the loaded model reads")
         self.guide_action = self._action("&Describing a face", lambda: self.show_help("guide"),
                                          tip="How to write a description that works, with examples to try")
+        self.manual_actions = {key: self._action(text, lambda _=False, k=key: self.show_manual(k),
+                                                 tip=f"The user manual: docs/{file_name}")
+                               for key, text, file_name in help_dialogs.MANUAL_PAGES}
         self.about_action = self._action("&About T2F Desktop", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -167,6 +170,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         for action in (self.shortcuts_action, self.understands_action, self.guide_action):
             help_menu.addAction(action)
+        manual = help_menu.addMenu("User &manual")
+        for action in self.manual_actions.values():
+            manual.addAction(action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
@@ -371,6 +377,21 @@ class MainWindow(QMainWindow):
             window.example_chosen.connect(self._try_example)
         else:
             window.set_body(body())
+        window.show()
+        window.raise_()
+        return window
+
+    def show_manual(self, key: str) -> HelpWindow:
+        """Open the user manual at page ``key`` (see :data:`help_dialogs.MANUAL_PAGES`) in one window
+        whose links move between the pages; without ``docs/`` (a wheel install), say where it is."""
+        file_name = next(f for k, _, f in help_dialogs.MANUAL_PAGES if k == key)
+        window = self._help_windows.get("manual")
+        if window is None:
+            window = self._help_windows["manual"] = HelpWindow("User manual", "", self)
+            window.resize(760, 640)
+        docs = help_dialogs.docs_dir()
+        if docs is None or not window.show_file(docs / file_name):
+            window.set_body(help_dialogs.manual_missing_html(file_name))
         window.show()
         window.raise_()
         return window

@@ -84,6 +84,14 @@ def load_model(path: str | None, device: str):
     return T2F.load(path, device=device)
 
 
+def model_folder(path: str | None) -> Path:
+    """The folder :func:`load_model` reads for ``path`` (a run folder's ``model/``; the bundled model
+    when ``None``)."""
+    from core.model.t2f import resolve_model_folder
+
+    return resolve_model_folder(Path(path) if path is not None else DEFAULT_MODEL)
+
+
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model folder or run folder (default: the bundled model)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: auto)")

@@ -1,4 +1,5 @@
-"""Facts about the loaded model: where it came from, its size and what it was trained on."""
+"""Facts about the loaded model: where it came from, its size and what it was trained on, and its
+model card (the folder's ``README.md``: data, what it can draw, evaluation, limits, licence)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from t2f_desktop.progress import format_count
 
@@ -36,6 +37,20 @@ def model_facts(description: dict[str, Any], name: str, path: Path | None) -> di
     }
 
 
+def card_path(path: Path | None) -> Path | None:
+    """The model card of the model at ``path`` (a model or run folder), or ``None`` when it has none."""
+    if path is None:
+        return None
+    from core.model.model_card import CARD_FILE
+    from core.model.t2f import resolve_model_folder
+
+    try:
+        card = resolve_model_folder(Path(path)) / CARD_FILE
+    except (OSError, ValueError):
+        return None
+    return card if card.is_file() else None
+
+
 class ModelInfo(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,10 +65,39 @@ class ModelInfo(QWidget):
             form.addRow(title, value)
             self.values[key] = value
         layout.addLayout(form)
+        self.card_button = QPushButton("Model card…", self)
+        self.card_button.setToolTip("What this model is, what it was trained on, what it can draw, how well, "
+                                    "and its licence (the model folder's README.md)")
+        self.card_button.clicked.connect(self.show_card)
+        layout.addWidget(self.card_button)
         layout.addStretch(1)
+        self.card_window = None
+        self._card_path: Path | None = None
         self.show_model(None)
+
+    def show_card(self) -> None:
+        """Open the loaded model's card, rendered from its Markdown."""
+        if self._card_path is None:
+            return
+        from t2f_desktop.help_dialogs import HelpWindow
+
+        if self.card_window is None:
+            self.card_window = HelpWindow("Model card", "", self)
+            self.card_window.resize(720, 640)
+        if not self.card_window.show_file(self._card_path):
+            self.card_window.set_body("<p>The model card could not be read.</p>")
+        self.card_window.show()
+        self.card_window.raise_()
 
     def show_model(self, description: dict[str, Any] | None, name: str = "", path: Path | None = None) -> None:
         facts = model_facts(description, name, path) if description else {}
         for key, label in self.values.items():
             label.setText(facts.get(key, "—") if description else ("No model loaded" if key == "name" else "—"))
+        self._card_path = card_path(path) if description else None
+        self.card_button.setEnabled(self._card_path is not None)
+        self.card_button.setText("Model card…" if self._card_path or not description else "No model card")
+        if self.card_window is not None and self.card_window.isVisible():
+            if self._card_path is not None:
+                self.show_card()  # follows the model that replaced the one it showed
+            else:
+                self.card_window.close()

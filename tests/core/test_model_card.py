@@ -106,3 +106,15 @@ def test_the_bundled_model_card_describes_the_shipped_model():
 
     for values in ATTRIBUTES.values():
         assert ", ".join(v for v in values) in card
+
+
+def test_t2f_info_prints_the_card_and_json_carries_it(tiny_run, capsys):
+    from core.cli.main import main
+
+    assert main(["info", str(tiny_run)]) == 0
+    out = capsys.readouterr().out
+    assert "resolution: 16" in out and "## Limitations" in out and "## Licence" in out
+    assert main(["info", str(tiny_run), "--no-card"]) == 0
+    assert "## Licence" not in capsys.readouterr().out
+    assert main(["info", str(tiny_run), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["card"] == read_card_text(tiny_run)
