@@ -26,3 +26,17 @@ def test_configs_holds_exactly_the_presets_each_a_whole_file():
 def test_every_experiment_config_loads(path):
     config = RunConfig.load(path)
     assert config.model.resolution == 64
+
+
+SCRIPTS = sorted([*(ROOT / "scripts").glob("*.py"), *(ROOT / "experiments" / "scripts").glob("*.py")])
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_script_imports_against_the_current_core(script):
+    """A moved or renamed core function breaks a script at once, not the next time someone runs it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"script_{script.stem}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # top level only: every script runs its work under __main__
+    assert callable(getattr(module, "main", None)) or "__main__" in script.read_text()
