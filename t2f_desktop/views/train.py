@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QPushButton, QScrollArea, QVBoxLayou
                                QWidget)
 
 from t2f_desktop import dialogs
+from t2f_desktop.progress import RunState
 from t2f_desktop.settings import Settings
 from t2f_desktop.views.train_monitor import TrainMonitor
 from t2f_desktop.views.train_setup import TrainSetup
@@ -25,6 +26,10 @@ from t2f_desktop.workers.training import TrainingController, TrainingJob
 
 if TYPE_CHECKING:
     from core.data.base import TextFaceDataset
+
+#: How each way a run of this window ends leaves it.
+FINISHED_STATE = {"completed": RunState.FINISHED, "stopped": RunState.STOPPED, "max_steps": RunState.STOPPED,
+                  "failed": RunState.FAILED}
 
 FINISHED_TEXT = {
     "completed": "Finished: the schedule is complete — Train longer… gives its last stage more images",
@@ -209,8 +214,8 @@ class TrainView(QWidget):
             return False
         self.last_finished = None
         self._stopping = False
-        self.monitor.follow(job.run_dir)
-        self.monitor.status.set_state("Starting…")
+        self.monitor.follow(job.run_dir, own=True)
+        self.monitor.set_run_state(RunState.WAITING, "Starting…")
         what = "continuing" if job.resume else "starting"
         origin = f" from the model in {job.start_from}" if job.start_from and not job.resume else ""
         self.monitor.append_log(f"{what} run in {job.run_dir}{origin}")
@@ -239,7 +244,7 @@ class TrainView(QWidget):
         if not self.controller.running:
             return
         self._stopping = True
-        self.monitor.status.set_state("Stopping — saving a checkpoint…")
+        self.monitor.set_run_state(RunState.STOPPING, "Stopping — saving a checkpoint…")
         self.controller.request_stop()
         self._update_buttons()
 
@@ -252,8 +257,7 @@ class TrainView(QWidget):
         """Show the run watched last time (quietly: nothing is said if it is gone)."""
         last = self.settings.last_run
         if last and is_run_folder(Path(last)):
-            self.monitor.follow(last)
-            self.monitor.status.set_state("Last run opened (follows it if it is still training elsewhere)")
+            self.monitor.follow(last)  # its headline says whether it trains elsewhere, stopped or finished
             self._update_buttons()
 
     def open_run(self, run_dir: str | Path) -> bool:
@@ -270,8 +274,7 @@ class TrainView(QWidget):
                 self, "Not a run folder yet", f"{run_dir} has no config.json or metrics.jsonl yet.\n\n"
                 "Watch it anyway (for a run that is about to start)?", yes="Watch it"):
             return False
-        self.monitor.follow(run_dir)
-        self.monitor.status.set_state("Following the run folder (updates as it grows)")
+        self.monitor.follow(run_dir)  # its headline says whether it trains elsewhere, stopped or finished
         self.settings.last_run = str(run_dir)
         self.settings.add_recent("runs", str(run_dir))
         self.run_opened.emit(run_dir)
@@ -285,11 +288,11 @@ class TrainView(QWidget):
 
     # ---- controller events ----------------------------------------------------------------------
     def _on_status(self, text: str) -> None:
-        self.monitor.status.set_state(text)
+        self.monitor.set_run_state(RunState.PAUSED if self.controller.paused else RunState.RUNNING, text)
         self.monitor.append_log(text.rstrip("…").lower())
 
     def _on_started(self, event) -> None:  # noqa: ANN001 - TrainingStarted
-        self.monitor.status.set_state("Paused" if self.controller.paused else "Training")
+        self._show_running()
         self.monitor.append_log(f"{'resumed at step ' + str(event.step) if event.resumed else 'started'} "
                                 f"on {event.device}; data: {event.dataset_summary}")
         self.setup.summary.setText(event.dataset_summary)
@@ -297,7 +300,7 @@ class TrainView(QWidget):
 
     def _on_stage_changed(self, event) -> None:  # noqa: ANN001 - StageChanged
         """The GAN steps have begun (or moved on a stage): the set-up phases' last line is over."""
-        self.monitor.status.set_state("Paused" if self.controller.paused else "Training")
+        self._show_running()
         self.monitor.append_log(f"stage {event.stage + 1} of {event.stages}: {event.resolution}×{event.resolution}, "
                                 f"batch {event.batch_size}")
 
@@ -308,7 +311,7 @@ class TrainView(QWidget):
 
     def _on_paused(self, paused: bool) -> None:
         if not self._stopping:
-            self.monitor.status.set_state("Paused" if paused else "Training")
+            self._show_running()
             self.monitor.append_log("paused" if paused else "resumed")
         self._update_buttons()
 
@@ -319,15 +322,19 @@ class TrainView(QWidget):
         text = FINISHED_TEXT.get(event.reason, event.reason)
         if event.message:
             text = f"{text}: {event.message}"
-        self.monitor.status.set_state(text)
+        self.monitor.set_run_state(FINISHED_STATE.get(event.reason, RunState.STOPPED), text)
         detail = f": {event.message}" if event.message else ""
         self.monitor.append_log(f"{event.reason} at step {event.step}{detail}")
         if event.reason == "failed":
             dialogs.error(self, "Training failed", event.message or "Training stopped with an error.")
         self.status_message.emit(text)
 
+    def _show_running(self) -> None:
+        paused = self.controller.paused
+        self.monitor.set_run_state(RunState.PAUSED if paused else RunState.RUNNING, "Paused" if paused else "Training")
+
     def _on_failed(self, message: str) -> None:
-        self.monitor.status.set_state(f"Could not train: {message}")
+        self.monitor.set_run_state(RunState.FAILED, f"Could not train: {message}")
         self.monitor.append_log(f"error: {message}")
         dialogs.error(self, "Training could not continue", message)
 

@@ -16,7 +16,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
 from t2f_desktop import dialogs, export, image_actions
-from t2f_desktop.progress import RateMeter, RunProgress, progress_from_record
+from t2f_desktop.progress import (RateMeter, RunProgress, RunState, followed_state, followed_state_text,
+                                  progress_from_record, quiet_after, shown_progress)
 from t2f_desktop.settings import Settings
 from t2f_desktop.widgets.loss_plot import LossPlot
 from t2f_desktop.widgets.run_status import RunStatus
@@ -39,12 +40,21 @@ class TrainMonitor(QWidget):
         self.last_record: dict | None = None
         self._rate = RateMeter()
         self._last_stage: int | None = None
+        self._eta = None  # core.training.eta.EtaEstimator, once the run's config is known
+        self._records: list[dict] = []  # every record so far, for the ETA when the config comes later
+        #: What the run is doing. A run this window trains is told (set_run_state); a followed one is
+        #: judged from its folder on every poll (its lock, its last record, its schedule).
+        self.state = RunState.WAITING
+        self.own_run = False
+        #: Unix time now; replaced by tests.
+        self.clock = time.time
         self.follower = RunFollower(parent=self)
         self.follower.config_loaded.connect(self._on_config)
         self.follower.records.connect(self._on_records)
         self.follower.samples.connect(self._on_samples)
         self.follower.captions.connect(lambda captions: self.samples.set_captions(captions))
         self.follower.log_lines.connect(self._on_log_lines)
+        self.follower.ticked.connect(self.check_followed_state)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,10 +91,12 @@ class TrainMonitor(QWidget):
     def run_dir(self) -> Path | None:
         return self.follower.run_dir
 
-    def follow(self, run_dir: str | Path) -> None:
-        """Show ``run_dir`` from its beginning and keep following it."""
+    def follow(self, run_dir: str | Path, own: bool = False) -> None:
+        """Show ``run_dir`` from its beginning and keep following it; ``own``: this window trains it
+        (and says what it is doing with :meth:`set_run_state`), else its state is read from the folder."""
         run_dir = Path(run_dir)
         self.clear()
+        self.own_run = own
         self.run_label.setText(f"<b>Run</b> {run_dir}")
         self.follower.follow(run_dir)
 
@@ -94,8 +106,38 @@ class TrainMonitor(QWidget):
     def poll_now(self) -> None:
         self.follower.poll()
 
+    def set_run_state(self, state: RunState, text: str | None = None) -> None:
+        """Say what this window's run is doing; every field is redrawn to match (``text``: the headline)."""
+        self.state = state
+        if text is not None:
+            self.status.set_state(text)
+        if self.last_record is not None:
+            self._show_progress(self.last_record)
+
+    def check_followed_state(self) -> None:
+        """Judge a followed run's state from its folder: is its lock held, when did it last log, is
+        its schedule complete. Runs after every poll; a run this window trains is left alone."""
+        run_dir = self.follower.run_dir
+        if self.own_run or run_dir is None:
+            return
+        from core.training.liveness import run_is_training
+
+        training = run_is_training(run_dir)
+        quiet_for = None
+        if self.last_record is not None and "time" in self.last_record:
+            quiet_for = max(0.0, self.clock() - float(self.last_record["time"]))
+        limit = quiet_after([float(r["time"]) for r in self._records[-21:] if "time" in r])
+        state = followed_state(self.progress, training, quiet_for, limit)
+        text = followed_state_text(state, self.progress, quiet_for)
+        if state is not self.state or (state is RunState.QUIET and text != self.status.state.text()):
+            self.set_run_state(state, text)
+
     def clear(self) -> None:
         self.progress, self.last_record, self._last_stage = None, None, None
+        self.state, self.own_run = RunState.WAITING, False
+        self._records = []
+        if self._eta is not None:
+            self._eta.reset()
         self._rate.reset()
         self.plot.clear()
         self.samples.clear()
@@ -118,6 +160,11 @@ class TrainMonitor(QWidget):
             self.append_log(message, when)
 
     def _on_config(self, config) -> None:  # noqa: ANN001 - RunConfig
+        from core.training.eta import EtaEstimator
+
+        self._eta = EtaEstimator(config.model, config.train)
+        for record in self._records[-self._eta.window:]:
+            self._eta.add(record)
         res = config.model.resolution
         data = config.data
         source = f"{data.synthetic_count} synthetic faces" if data.source == "synthetic" else data.source
@@ -128,8 +175,11 @@ class TrainMonitor(QWidget):
 
     def _on_records(self, records: list[dict]) -> None:
         self.plot.add_records(records)
+        self._records.extend(records)
         for record in records:
             self._rate.add(float(record.get("images_per_s", 0.0)))
+            if self._eta is not None:
+                self._eta.add(record)
             stage = record.get("stage")
             if stage is not None and stage != self._last_stage:
                 if self._last_stage is not None:
@@ -142,8 +192,11 @@ class TrainMonitor(QWidget):
 
     def _show_progress(self, record: dict) -> None:
         config = self.follower.config
-        self.progress = progress_from_record(record, config.train if config else None, self._rate.value)
-        self.status.show_progress(self.progress)
+        if config is not None and int(record.get("total_images", 0) or 0) not in (0, config.train.total_images):
+            config = None  # a schedule changed since config.json was read: its stages would mislead
+        eta = self._eta.remaining(int(record.get("images_seen", 0))) if self._eta is not None and config else None
+        self.progress = progress_from_record(record, config.train if config else None, self._rate.value, eta)
+        self.status.show_progress(shown_progress(self.progress, self.state), self.state)
         self.progress_changed.emit(self.progress)
 
     def _on_samples(self, samples: list) -> None:

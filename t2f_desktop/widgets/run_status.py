@@ -1,10 +1,13 @@
-"""Where a run stands at a glance: overall and stage progress, α, speed, elapsed time and ETA."""
+"""Where a run stands at a glance: overall and stage progress, α, speed, elapsed time and ETA.
+
+Every field shows what is true in the run's state: a stopped run has no time left and no current
+speed, a finished one is done (see :func:`t2f_desktop.progress.eta_text`)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
-from t2f_desktop.progress import RunProgress, format_count, format_duration
+from t2f_desktop.progress import RunProgress, RunState, eta_text, format_count, format_duration, speed_text
 
 
 class RunStatus(QWidget):
@@ -45,7 +48,8 @@ class RunStatus(QWidget):
             self.fields[key] = value
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.fields["eta"].setToolTip("At the current speed")
+        self.fields["eta"].setToolTip("The schedule's remaining work, each stage priced by the cost of its resolution, "
+                                      "batch and fade-in, at the pace this run has measured")
 
     def set_state(self, text: str) -> None:
         self.state.setText(text)
@@ -58,7 +62,7 @@ class RunStatus(QWidget):
         for label in self.fields.values():
             label.setText("—")
 
-    def show_progress(self, p: RunProgress) -> None:
+    def show_progress(self, p: RunProgress, state: RunState = RunState.RUNNING) -> None:
         self.overall.setValue(round(1000 * p.progress))
         self.overall.setFormat(f"{100 * p.progress:.1f} %  ·  {format_count(p.images_seen)} of "
                                f"{format_count(p.total_images)} images")
@@ -71,7 +75,7 @@ class RunStatus(QWidget):
             self.stage.setFormat(f"{100 * p.stage_progress:.0f} %")
         self.fields["resolution"].setText(f"{p.resolution}×{p.resolution}")
         self.fields["alpha"].setText(f"{p.alpha:.2f}" + ("  (fading in)" if p.alpha < 1 else ""))
-        self.fields["speed"].setText(f"{p.images_per_s:.1f} images/s")
+        self.fields["speed"].setText(speed_text(p, state))
         self.fields["step"].setText(f"{p.step:,}")
         self.fields["elapsed"].setText(format_duration(p.elapsed))
-        self.fields["eta"].setText("done" if p.finished else format_duration(p.eta))
+        self.fields["eta"].setText(eta_text(p, state))

@@ -29,6 +29,8 @@ class RunFollower(QObject):
     captions = Signal(list)
     #: New lines of ``log.txt``.
     log_lines = Signal(list)
+    #: After every poll, new data or not (the monitor re-checks whether the run is still training).
+    ticked = Signal()
 
     def __init__(self, interval_ms: int = POLL_INTERVAL_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +43,7 @@ class RunFollower(QObject):
         self._log: TextFollower | None = None
         self._sample_count = 0
         self._captions: list[str] = []
+        self._config_stamp: tuple[int, int] | None = None
 
     @property
     def following(self) -> bool:
@@ -53,6 +56,7 @@ class RunFollower(QObject):
         self.run_dir = Path(run_dir)
         run = RunDir(self.run_dir)
         self.config = None
+        self._config_stamp = None
         self._metrics = MetricsFollower(run.metrics)
         self._log = TextFollower(run.log)
         self._sample_count = 0
@@ -74,12 +78,14 @@ class RunFollower(QObject):
         # A folder that is missing or not a folder yet: nothing to show, try again on the next tick.
         with contextlib.suppress(OSError):
             self._poll()
+        self.ticked.emit()
 
     def _poll(self) -> None:
         from core.training.rundir import RunDir, list_samples, read_sample_captions
 
         run = RunDir(self.run_dir)
-        if self.config is None and run.is_run():
+        if run.is_run() and (self.config is None or self._stamp(run) != self._config_stamp):
+            # Read again whenever it changes: a resumed run (Train longer…) rewrites its schedule.
             self._load_config(run)
         new = self._metrics.poll()
         if new:
@@ -96,11 +102,24 @@ class RunFollower(QObject):
         if lines:
             self.log_lines.emit(lines)
 
+    @staticmethod
+    def _stamp(run) -> tuple[int, int] | None:  # noqa: ANN001 - RunDir
+        try:
+            info = run.config.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def _load_config(self, run) -> None:  # noqa: ANN001 - RunDir
         from core.config import RunConfig
 
+        stamp = self._stamp(run)
         try:
-            self.config = RunConfig.load(run.config)
+            config = RunConfig.load(run.config)
         except (ValueError, OSError):
             return  # being written, or not ours: try again on the next poll
+        self._config_stamp = stamp
+        if config == self.config:
+            return
+        self.config = config
         self.config_loaded.emit(self.config)
