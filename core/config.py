@@ -20,6 +20,8 @@ T = TypeVar("T")
 MISMATCH_LOSSES = ("hinge", "sum", "average", "contrastive")
 #: Names older configs used for a form, and the form they meant.
 MISMATCH_ALIASES = {"linear": "average"}
+#: Word vectors a text encoder may read (see ModelConfig.word_vectors; "" = none).
+WORD_VECTORS = ("", "wordllama-256")
 #: What the critic reads a caption with (see ModelConfig.critic_text).
 CRITIC_TEXT = ("own", "generator")
 #: Ways the text encoder summarises a caption (see core.text.encoder).
@@ -98,16 +100,13 @@ class ModelConfig:
     #: real token; "mean" averages the outputs over the real tokens. Both ignore padding exactly.
     #: See core.text.encoder for why the bundled model uses "mean".
     text_summary: str = "last"
-    #: How the critic's blocks halve the resolution: "avg" (ProGAN) or "max". Measured, critic trunk
-    #: of the bundled widths trained as a plain attribute classifier, 600 steps of 32 faces at 64×64:
-    #: with "avg" expression 0.36 and eye colour 0.64 held-out accuracy (chance ≈ 0.4 / 0.45), with
-    #: "max" 0.51 and 0.90 — an eye or a mouth is a few pixels, which averaging washes into its
-    #: surroundings. Doubling the high-resolution widths instead did not help (0.31 / 0.63).
+    #: How the critic's blocks halve the resolution: "avg" (ProGAN) or "max". Max pooling keeps an
+    #: eye or a mouth, a few pixels wide, that averaging washes into its surroundings (measured in
+    #: experiments/analyses.md, "Figures behind the config's defaults").
     critic_pooling: str = "avg"
     #: The critic's widths per resolution, 4×4 up (like ``channels``); empty = mirror the generator
-    #: (ProGAN). Only the generator ships, so a wider critic costs training time, never the app's:
-    #: twice as wide at 32×32 and 64×64 took the bundled model from 7.28× to 6.63× real-vs-real in
-    #: Fréchet distance — mostly in which faces it draws for what captions leave unsaid (README).
+    #: (ProGAN). Only the generator ships, so a wider critic costs training time, never the app's
+    #: (what it bought the bundled model: experiments/README.md, the -13 leg).
     critic_channels: tuple[int, ...] = ()
     #: How the critic reads a caption. "own": its own LSTM, trained by the critic's loss, and a
     #: projection head ψ(h) + ⟨φ(t), h⟩ after its 4×4 convolution (core.model.discriminator says
@@ -116,6 +115,10 @@ class ModelConfig:
     #: critic's step sees it detached, the generator's step lets the critic's score reach the
     #: generator's text encoder through it, as T2F's code does.
     critic_text: str = "own"
+    #: Pretrained word vectors the text encoders read (core.text.word_vectors: "wordllama-256"), with
+    #: their subword tokenizer; empty: a sentencepiece tokenizer trained on the run's captions and
+    #: embeddings learned from them alone.
+    word_vectors: str = ""
 
     def __post_init__(self) -> None:
         if self.resolution < 16 or self.resolution > 256 or self.resolution & (self.resolution - 1):
@@ -134,6 +137,9 @@ class ModelConfig:
             raise ValueError("critic channel widths must be positive")
         if self.text_summary not in TEXT_SUMMARIES:
             raise ValueError(f"text_summary must be one of {', '.join(TEXT_SUMMARIES)}, got {self.text_summary!r}")
+        if self.word_vectors not in WORD_VECTORS:
+            raise ValueError(f"word_vectors must be one of {', '.join(repr(w) for w in WORD_VECTORS)}, "
+                             f"got {self.word_vectors!r}")
         if self.critic_text not in CRITIC_TEXT:
             raise ValueError(f"critic_text must be one of {', '.join(CRITIC_TEXT)}, got {self.critic_text!r}")
         if self.critic_pooling not in CRITIC_POOLING:
@@ -188,23 +194,22 @@ class TrainConfig:
     betas: tuple[float, float] = (0.0, 0.99)
     gp_weight: float = 10.0
     drift_weight: float = 0.001
-    #: Weight of the CA's KL term (KL summed over dimensions, averaged over the batch). At 1.0 the
-    #: KL pulls every caption's Gaussian onto N(0, I) and the generator ignores the text (toy test:
-    #: colour follows the caption 28 % of the time, chance 25 %); 0.2 gives 78 %, 0.05 gives 100 %.
-    #: StackGAN's code averages over dimensions too, an effective weight of about 1/ca_dim.
+    #: Weight of the CA's KL term (KL summed over dimensions, averaged over the batch). At T2F's 1.0
+    #: the KL pulls every caption's Gaussian onto N(0, I) and the generator learns to ignore the text
+    #: (toy test in experiments/analyses.md). StackGAN's code averages over dimensions, an effective
+    #: weight of about 1/ca_dim.
     kl_weight: float = 0.05
     #: Scale of the CA's noise in training: ĉ = μ + ca_noise·σ·ε (StackGAN and T2F: 1). Captions that
-    #: differ in a small attribute (expression, eye colour) get means only 0.07–0.2 noise lengths apart
-    #: at 1 (``python -m core.evaluate.condition_probe``), so the generator trains on conditions in
+    #: differ in a small attribute (expression, eye colour) get means a fraction of a noise length apart
+    #: (``python -m core.evaluate.condition_probe``), so at 1 the generator trains on conditions in
     #: which those words are drowned; a smaller scale keeps them legible. Generation uses μ either way.
     ca_noise: float = 1.0
     mismatch_weight: float = 1.0
-    #: "hinge" (default): a real image must score ``mismatch_margin`` higher with its own caption than
-    #: with a wrong one; "linear": T2F's "wrong caption counts as fake", unbounded (see core.losses).
-    #: Toy test (coloured shapes, 16×16, 7,500 images): margin 1 → colour follows the caption 50 %;
-    #: margin 5 → 100 % with mismatched scores near −6; linear → 100 % but mismatched scores −35 and
-    #: the critic rating fakes above reals. "contrastive": each real image must pick its own caption
-    #: among all the batch's captions (cross-entropy) — see core.losses.contrastive_matching_loss.
+    #: The matching-aware term's form: "hinge" (default): a real image must score ``mismatch_margin``
+    #: higher with its own caption than with a wrong one; "sum" (T2F) and "average" (GAN-CLS): the
+    #: mismatched pair counts as a fake, unbounded (see core.losses); "contrastive": each real image
+    #: must pick its own caption among all the batch's captions (core.losses.contrastive_matching_loss).
+    #: The toy test behind the default margin is in experiments/analyses.md.
     mismatch_loss: str = "hinge"
     mismatch_margin: float = 5.0
     #: With "contrastive", also reward the generator (this weight) for faces the critic matches to
@@ -287,9 +292,8 @@ class TrainConfig:
     device: str = "auto"
     #: "off", "bf16" or "fp16": autocast for the GAN steps. bf16 runs on CUDA and on CPUs with
     #: hardware bfloat16 (AVX-512 BF16 / AMX), fp16 on CUDA only; elsewhere the run warns and
-    #: trains in float32. Off by default: on an H200 bf16 ran 0.88× as fast as fp32 at these
-    #: widths (thousands of small kernels); on a bf16 CPU it runs about twice as fast
-    #: (benchmarks/RESULTS.md), at bf16's precision.
+    #: trains in float32. Off by default: it paid on a bf16 CPU and not on a GPU at these widths
+    #: (benchmarks/RESULTS.md).
     mixed_precision: str = "off"
     #: Data loader worker processes (0 = load in the training thread).
     num_workers: int = 0
@@ -525,7 +529,8 @@ def _t2f_paper(resolution: int | None) -> RunConfig:
 
 
 def _bundled_recipe(resolution: int | None) -> RunConfig:
-    """The recipe of the bundled default model (``configs/bundled.json``; README, "The bundled model").
+    """The recipe of the bundled default model (``configs/bundled.json``; its model card,
+    resources/models/default/README.md).
 
     T2F's networks at small widths plus the three changes this project measured to make a CPU-sized
     model follow its captions: a matching warm-up of the critic, the contrastive matching term and

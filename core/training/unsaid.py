@@ -1,51 +1,39 @@
 """Vary what a caption leaves unsaid, as much as real faces with that description vary.
 
-Why it exists. The bundled model drew the same hair style, eye colour or accessories on every seed
-of a caption that did not mention them: ``t2f evaluate`` found an unmentioned attribute fixed across
-all four seeds for 38 % of them, against 12 % for real faces sharing what the caption says. MSGAN's
-mode-seeking term (:func:`core.losses.mode_seeking_loss`) rewards *any* pixel change between two
-seeds, and the cheapest pixels to change are large colour areas — at a high weight the seeds began
-to vary the background and skin tone the caption asked for.
+Why it exists. A model trained on captions that leave most attributes unsaid drew the same hair
+style, eye colour or accessories on every seed of such a caption, far more often than real faces
+sharing what the caption says agree on them. MSGAN's mode-seeking term
+(:func:`core.losses.mode_seeking_loss`) rewards *any* pixel change between two seeds, and the
+cheapest pixels to change are large colour areas — at a high weight the seeds began to vary the
+background and skin tone the caption asked for.
 
-This term asks the frozen attribute reader (:mod:`core.training.attribute_reader`) instead. For two
-faces drawn from one caption with different noise ("twins") it computes, per attribute the caption
-does not mention, the probability that the two readings agree, Σₖ p₁ₖ p₂ₖ, and penalises only the
-agreement above what real faces would show: Σₖ fₖ², with f the attribute's value frequencies among
-the dataset's faces that share every attribute the caption states. So a woman's unmentioned facial
-hair (always "none" among real women: target 1) is never pushed to vary, and an unmentioned hair
-colour is pushed only until seeds differ about as often as real faces do.
-
+:func:`unsaid_diversity_loss` asks the frozen attribute reader (:mod:`core.training.attribute_reader`)
+instead. For two faces drawn from one caption with different noise ("twins") it computes, per
+attribute the caption does not mention, the probability that the two readings agree, Σₖ p₁ₖ p₂ₖ,
+and penalises only the agreement above what real faces would show: Σₖ fₖ², with f the attribute's
+value frequencies among the dataset's faces that share every attribute the caption states. So a
+woman's unmentioned facial hair (always "none" among real women: target 1) is never pushed to vary,
+and an unmentioned hair colour is pushed only until seeds differ about as often as real faces do.
 Agreement alone can also be lowered by drawing an attribute ambiguously — a blend the reader is
-unsure of agrees less with anything — and a first run showed exactly that: seeds differed more by
-the reader, while the faces' judge features spread *less* (total variance 134 → 126) and the
-Fréchet distance rose. Real faces are read with confidence, so each twin's reading of its unsaid
-attributes is also asked to be confident: the term adds the readings' normalised entropy
-H(p) / log K, which a blend pays for and a clearly drawn value does not.
+unsure of agrees less with anything — so each twin's reading of its unsaid attributes is also asked
+to be confident: the term adds the readings' normalised entropy H(p) / log K.
 
-Agreement says how often seeds differ, not *which* values they draw. The bundled model (970k
-images) drew women for 67 % of its faces, pale skin for 52 % and brown eyes for 69 %, where the
-real faces it was scored against have 49 %, 24 % and 46 % — from captions that mostly leave those
-unsaid, so its defaults, not the words, set them (the judge's mean features differ by 18 of its
-Fréchet distance of 63, against 0.3 between two real samples). :func:`unsaid_marginal_loss` asks the
-batch as a whole to draw each unsaid attribute as often as real faces sharing its captions' stated
-attributes have each value: KL(f̄ ‖ p̄) between the mean of those frequencies and the mean of the
-reader's probabilities over the batch's unsaid cells. A batch mean, so no single face is pushed
-towards a blend.
+Agreement says how often seeds differ, not *which* values they draw: a model's defaults, not the
+words, set the mix of what captions leave unsaid. :func:`unsaid_marginal_loss` asks the batch as a
+whole to draw each unsaid attribute as often as real faces sharing its captions' stated attributes
+have each value: KL(f̄ ‖ p̄) between the mean of those frequencies and the mean of the reader's
+probabilities over the batch's unsaid cells. A batch mean, so no single face is pushed towards a
+blend.
 
-Neither term says *which* face should draw which value, and neither moved the Fréchet distance.
-Rendering a real face with each generated face's own (judge-read) attributes showed where it comes
-from (2026-12-07, shipped model): the generated faces against those renders are 4.0× the real-vs-real
-distance — the drawing itself — and the renders against real faces 4.2× when only the *unsaid*
-attributes come from the generator, 2.0× when only the stated ones do. :meth:`UnsaidTargets.complete`
-and :func:`unsaid_code_loss` give each face its own target instead: the generator's noise codes the
-unsaid values. The first noise dimensions, through the normal CDF, are uniforms u₁ … u_A; attribute
-a (in table order) left unsaid takes the value where u_a falls in the cumulative frequencies of real
-faces that share what the caption states *and* the values already coded for earlier attributes — so
-a caption's faces draw its unsaid attributes jointly as real faces do (no bearded woman), every seed
+Neither term says *which* face should draw which value. :meth:`UnsaidTargets.complete` and
+:func:`unsaid_code_loss` give each face its own target: the generator's noise codes the unsaid
+values. The first noise dimensions, through the normal CDF, are uniforms u₁ … u_A; attribute a (in
+table order) left unsaid takes the value where u_a falls in the cumulative frequencies of real faces
+that share what the caption states *and* the values already coded for earlier attributes — so a
+caption's faces draw its unsaid attributes jointly as real faces do (no bearded woman), every seed
 its own. The reader's cross-entropy on those values is the term; drawing needs nothing new (seeds
-already fix the noise). Measured (docs/bundled-history.md): at weight 10 the seeds varied more (39 →
-29 % of unsaid attributes fixed) and eye colour took the real mix, but the drawing got worse and the
-Fréchet distance rose (7.37 → 8.36×); at weight 3 less of both. Off by default.
+already fix the noise). Off by default. What each term measurably did to the bundled model is in
+experiments/bundled-history.md.
 """
 
 from __future__ import annotations
