@@ -19,6 +19,7 @@ from core.cli.errors import CLIError
 #: Each summary is the ``help=`` its module registers (a test keeps them equal).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "train": ("train", "train a model (or resume a run)"),
+    "train-text": ("train_text", "teach a model to read people's descriptions (a new text encoder, same faces)"),
     "generate": ("generate", "draw faces from a description"),
     "interpolate": ("interpolate", "animate between two (description, seed) faces"),
     "info": ("info", "describe a model or run folder"),

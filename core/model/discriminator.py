@@ -25,7 +25,7 @@ from torch import nn
 from core.config import ModelConfig
 from core.model.conditioning import leaky
 from core.model.layers import EqualizedConv2d, EqualizedLinear, MinibatchStdDev, downsample2x, fade
-from core.text.encoder import TextEncoder
+from core.text.encoder import TextEncoder, text_encoder_for
 
 
 class _DownBlock(nn.Module):
@@ -113,8 +113,7 @@ class Discriminator(nn.Module):
         #: None when the critic reads the generator's text embedding (T2F, ``critic_text="generator"``).
         self.text_encoder: TextEncoder | None = None
         if config.critic_text == "own":  # built first: parameters are initialised in creation order
-            self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden,
-                                            config.text_layers, config.text_summary)
+            self.text_encoder = text_encoder_for(config)
         self.from_rgb = nn.ModuleList(EqualizedConv2d(3, w, 1) for w in widths)
         # blocks[d - 1] takes depth d's resolution down to depth d − 1's.
         self.blocks = nn.ModuleList(_DownBlock(widths[d], widths[d - 1], config.critic_pooling)

@@ -30,7 +30,7 @@ from core.io import (ModelFileError, atomic_write_text, check_finite, load_tenso
 from core.model.card_checks import check_info, check_max_tokens, check_model_fields, check_size, check_version
 from core.model.conditioning import ConditioningAugmentation
 from core.model.generator import Generator
-from core.text.encoder import TextEncoder
+from core.text.encoder import text_encoder_for
 from core.text.lexicon import Reading, WordReader
 from core.text.tokenizer import Tokenizer
 
@@ -86,8 +86,7 @@ class T2F(nn.Module):
         self.config = config
         self.tokenizer = tokenizer
         self.info = info or ModelInfo(depth=config.depths - 1)
-        self.text_encoder = TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
-                                   config.text_summary)
+        self.text_encoder = text_encoder_for(config)
         self.ca = ConditioningAugmentation(config.text_hidden, config.ca_dim)
         self.generator = Generator(config)
         self._word_reader: WordReader | None = None
@@ -105,8 +104,8 @@ class T2F(nn.Module):
 
     def read(self, text: str) -> Reading:
         """``text`` as the text encoder will see it (unchanged when the known words are not known)."""
-        if self._word_reader is None or self._words_as_written:
-            return Reading(text)
+        if self._word_reader is None or self._words_as_written or self.config.word_vectors:
+            return Reading(text)  # word vectors know the words themselves
         return self._word_reader.read(text)
 
     @contextmanager
@@ -199,7 +198,12 @@ class T2F(nn.Module):
         """Load a model folder (or a run folder, whose ``model/`` is used). Never executes file content."""
         card = read_model_card(Path(path))
         folder, config, info = card.folder, card.config, card.info
-        tokenizer = Tokenizer.load(folder / "tokenizer.model", max_tokens=card.max_tokens)
+        if config.word_vectors:
+            from core.text.word_vectors import SubwordTokenizer
+
+            tokenizer = SubwordTokenizer.load(folder / "tokenizer.model", config.word_vectors, card.max_tokens)
+        else:
+            tokenizer = Tokenizer.load(folder / "tokenizer.model", max_tokens=card.max_tokens)
         if tokenizer.vocab_size != config.vocab_size:
             raise ModelFileError(folder / "tokenizer.model",
                                  f"has {tokenizer.vocab_size} pieces, config.json says {config.vocab_size}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from core.config import ModelConfig
 from core.text.tokenizer import PAD_ID
 
 
@@ -26,11 +27,14 @@ class TextEncoder(nn.Module):
     """
 
     def __init__(self, vocab_size: int, embedding_dim: int = 128, hidden: int = 256, layers: int = 2,
-                 summary: str = "last") -> None:
+                 summary: str = "last", word_vectors: torch.Tensor | None = None) -> None:
         super().__init__()
         if summary not in ("last", "mean"):
             raise ValueError(f"summary must be 'last' or 'mean', got {summary!r}")
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD_ID)
+        if word_vectors is not None:  # pretrained and fixed: only their projection is learned
+            self.embedding: nn.Module = ProjectedVectors(word_vectors, embedding_dim)
+        else:
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD_ID)
         self.lstm = nn.LSTM(embedding_dim, hidden, num_layers=layers, batch_first=True)
         self.output_dim = hidden
         self.summary = summary
@@ -46,3 +50,29 @@ class TextEncoder(nn.Module):
             return (outputs * real.unsqueeze(2).to(outputs.dtype)).sum(1) / lengths[:, None].to(outputs.dtype)
         last = (lengths - 1).view(-1, 1, 1)
         return outputs.gather(1, last.expand(-1, 1, outputs.shape[2])).squeeze(1)
+
+
+class ProjectedVectors(nn.Module):
+    """A fixed table of pretrained word vectors (``V×D``, not saved with the model: it ships with the
+    package it came from, see :mod:`core.text.word_vectors`) and a learned ``D → embedding_dim``
+    projection. Words that share meaning share direction in the table, so the LSTM sees a word it
+    never met in training near the words it did."""
+
+    def __init__(self, table: torch.Tensor, embedding_dim: int) -> None:
+        super().__init__()
+        self.register_buffer("table", table, persistent=False)
+        self.project = nn.Linear(table.shape[1], embedding_dim)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.project(self.table[ids])
+
+
+def text_encoder_for(config: ModelConfig) -> TextEncoder:
+    """The text encoder ``config`` describes, reading its word vectors when it names any."""
+    vectors = None
+    if config.word_vectors:
+        from core.text.word_vectors import load_word_vectors
+
+        vectors = load_word_vectors(config.word_vectors).table
+    return TextEncoder(config.vocab_size, config.embedding_dim, config.text_hidden, config.text_layers,
+                       config.text_summary, vectors)

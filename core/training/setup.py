@@ -87,6 +87,12 @@ def prepare_tokenizer(run: RunDir, config: RunConfig, dataset: TextFaceDataset, 
         tokenizer = source.tokenizer
         if context.is_main:
             tokenizer.save(run.tokenizer)
+    elif model_cfg.word_vectors:  # the vectors' own tokenizer: nothing to learn from the captions
+        from core.text.word_vectors import SubwordTokenizer
+
+        tokenizer = SubwordTokenizer(model_cfg.word_vectors, model_cfg.max_tokens)
+        if context.is_main:
+            tokenizer.save(run.tokenizer)
     elif run.tokenizer.is_file():
         tokenizer = Tokenizer.load(run.tokenizer, max_tokens=model_cfg.max_tokens)
     else:

@@ -96,6 +96,19 @@ def make_caption(attributes: Mapping[str, str], rng: np.random.Generator, paraph
     return Caption(text, mentioned, tuple(name for name in chosen if name in extras), template)
 
 
+def caption_stating(attributes: Mapping[str, str], names: list[str], rng: np.random.Generator,
+                    paraphrase: bool = False) -> Caption:
+    """A caption in the training dialect that mentions exactly ``names`` (those that can be worded
+    at all, see :func:`can_mention`): the same statement as another description, in this dialect —
+    what a model trained on these captions reads best."""
+    chosen = [name for name in names if can_mention(attributes, name)]
+    parts = _word(attributes, chosen, {}, rng, paraphrase)
+    text, template = _compose(parts, rng, paraphrase)
+    if "background" in chosen:
+        text = _add_background(text, attributes["background"], rng, paraphrase)
+    return Caption(text, {name: attributes[name] for name in chosen}, (), template)
+
+
 # -- step 1: what to mention ----------------------------------------------------------------------
 
 def can_mention(attributes: Mapping[str, str], name: str) -> bool:

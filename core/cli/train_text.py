@@ -1,0 +1,90 @@
+"""``t2f train-text``: give a trained model a new text encoder, keeping what its generator draws.
+
+Only parses options and reports progress; the training is :mod:`core.training.text_distill`.
+Ctrl+C, SIGTERM or SIGHUP stop it after the current step and save what it learnt so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from core.cli.common import positive_int
+from core.cli.errors import CLIError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train-text", help="teach a model to read people's descriptions (a new text encoder, same faces)",
+        description="Train a new text encoder for a model: one that reads pretrained word vectors and long "
+                    "descriptions, taught to give any description the condition the model's own encoder gives "
+                    "a caption in its training dialect that says the same. The generator is not changed.")
+    parser.add_argument("--from-model", metavar="MODEL", type=Path, default=None,
+                        help="model or run folder to teach (default: the bundled model)")
+    parser.add_argument("-o", "--output", metavar="FOLDER", type=Path, required=True,
+                        help="where to write the new model folder")
+    parser.add_argument("--steps", type=positive_int, default=3000, help="training steps (default 3000)")
+    parser.add_argument("--batch", type=positive_int, default=64, help="descriptions per step (default 64)")
+    parser.add_argument("--lr", type=float, default=0.002, help="learning rate (default 0.002)")
+    parser.add_argument("--hidden", type=positive_int, default=256, help="LSTM width (default 256)")
+    parser.add_argument("--layers", type=positive_int, default=1, help="LSTM layers (default 1)")
+    parser.add_argument("--max-tokens", type=positive_int, default=384,
+                        help="longest description read, in subword tokens (default 384: about 1,400 characters)")
+    parser.add_argument("--no-free-style", action="store_true",
+                        help="train on the model's own caption dialect only (no free-style descriptions)")
+    parser.add_argument("--seed", type=int, default=0, help="training seed")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from core.cli.common import load_model
+    from core.training.text_distill import (TextDistillSettings, build_student, distill, save_model,
+                                            student_config)
+
+    if not 0 < args.lr < 1:
+        raise CLIError(f"--lr must be between 0 and 1, got {args.lr}")
+    if args.output.exists() and not args.output.is_dir():
+        raise CLIError(f"{args.output} exists and is not a folder")
+    teacher = load_model(args.from_model, "cpu")
+    config = student_config(teacher.config, hidden=args.hidden, layers=args.layers, max_tokens=args.max_tokens)
+    student = build_student(teacher, config)
+    describe = None if args.no_free_style else _free_style_describer()
+    settings = TextDistillSettings(steps=args.steps, batch=args.batch, lr=args.lr, seed=args.seed)
+    stopping = {"asked": False}
+
+    def on_signal(signum: int, frame: object) -> None:
+        print("\nstopping after this step and saving what it learnt", file=sys.stderr)
+        stopping["asked"] = True
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    bar = tqdm(total=settings.steps, unit="step", dynamic_ncols=True, file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        done = distill(teacher, student, settings, describe,
+                       report=lambda step, loss: (bar.update(1), bar.set_postfix_str(f"loss {loss:.3f}")),
+                       stop=lambda: stopping["asked"])
+    finally:
+        bar.close()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    save_model(student, args.output)
+    print(f"{done} steps in {time.perf_counter() - started:.0f} s; model in {args.output}", file=sys.stderr)
+    return 0
+
+
+def _free_style_describer():  # noqa: ANN202 - a Describer
+    """People-style descriptions, when this version's caption writer has them."""
+    try:
+        from core.data.synthetic.people import choose_stated, describe_like_people
+    except ImportError:
+        return None
+
+    def describe(face: dict[str, str], rng):  # noqa: ANN001, ANN202
+        stated = choose_stated(face, rng)
+        return describe_like_people(face, stated, rng, "train"), stated
+    return describe
