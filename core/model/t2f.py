@@ -104,8 +104,12 @@ class T2F(nn.Module):
 
     def read(self, text: str) -> Reading:
         """``text`` as the text encoder will see it (unchanged when the known words are not known)."""
-        if self._word_reader is None or self._words_as_written or self.config.word_vectors:
-            return Reading(text)  # word vectors know the words themselves
+        if self.config.word_vectors:  # the vectors know the words themselves: nothing is replaced
+            from core.text.word_vectors import read_by_meaning
+
+            return read_by_meaning(text, self.tokenizer, self.known_words)
+        if self._word_reader is None or self._words_as_written:
+            return Reading(text)
         return self._word_reader.read(text)
 
     @contextmanager

@@ -55,14 +55,29 @@ class Reading:
     replaced: tuple[tuple[str, str], ...] = ()
     #: Words neither the model nor the lexicon could place (each once, in order of appearance).
     unknown: tuple[str, ...] = ()
+    #: (word, nearest training word) for words a word-vector model reads by meaning (each once).
+    near: tuple[tuple[str, str], ...] = ()
+    #: Words a word-vector model meets for the first time and no training word is close to: it still
+    #: reads them through their vectors, with less certainty of what they change (each once).
+    new: tuple[str, ...] = ()
+    #: Characters of the text the model reads (None: all of them).
+    characters_read: int | None = None
 
     def describe(self) -> str:
-        """One line for people, e.g. ``read "azure" as "blue"; unknown: "zorbly"`` (empty if nothing)."""
+        """One line for people, e.g. ``read "azure" as "blue"; unknown: "zorbly"`` (empty if nothing).
+        Each word is named once, however often the text repeats it."""
         parts = []
         if self.replaced:
-            parts.append("read " + ", ".join(f"“{a}” as “{b}”" for a, b in self.replaced))
+            parts.append("read " + ", ".join(f"“{a}” as “{b}”" for a, b in dict.fromkeys(self.replaced)))
+        if self.near:
+            parts.append("read by meaning: " + ", ".join(f"“{a}” ≈ “{b}”" for a, b in self.near))
+        if self.new:
+            parts.append("new to it, read through its word vectors: " + ", ".join(f"“{w}”" for w in self.new))
         if self.unknown:
             parts.append("unknown to this model: " + ", ".join(f"“{w}”" for w in self.unknown))
+        if self.characters_read is not None:
+            parts.append(f"long description: it reads the first {self.characters_read:,} of "
+                         f"{len(self.text):,} characters")
         return "; ".join(parts)
 
     def sentence(self) -> str:
@@ -206,7 +221,7 @@ class WordReader:
                 pieces.append(word)
             else:
                 pieces.append(reading)
-                if reading != word:
+                if reading != word and (word, reading) not in replaced:
                     replaced.append((word, reading))
             end = match.end()
         pieces.append(text[end:])

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from core.io import ModelFileError, atomic_write_text, read_regular_bytes
+from core.text.lexicon import FUNCTION_WORDS, WORD, Reading
 
 
 @dataclass(frozen=True)
@@ -159,3 +160,58 @@ class SubwordTokenizer:
         if named != name:
             raise ModelFileError(path, f"should name the word vectors {name!r} that config.json names")
         return cls(name, max_tokens)
+
+
+#: A word is read "near" a training word when their vectors' cosine is at least this; below it the
+#: note calls the word unknown to the model (its vector still reaches the encoder).
+NEAR = 0.45
+
+
+def read_by_meaning(text: str, tokenizer: SubwordTokenizer, known: frozenset[str] | None) -> Reading:
+    """What a word-vector model makes of ``text``: each word its training captions never used,
+    once, with the nearest word they did use (or as unknown when none is near), and how much of a
+    long text it reads. The text itself reaches the encoder unchanged."""
+    cut = tokenizer.characters_read(text)
+    reading_end = cut if cut < len(text) else None
+    if not known:
+        return Reading(text, characters_read=reading_end)
+    near, unknown = {}, {}
+    vectors = _KnownVectors.of(tokenizer, known)
+    for match in WORD.finditer(text[:cut]):
+        word = match.group(0).lower()
+        if word in known or word in near or word in unknown or word in FUNCTION_WORDS or len(word) < 3:
+            continue
+        closest, similarity = vectors.nearest(word)
+        if similarity >= NEAR:
+            near[word] = closest
+        else:
+            unknown[word] = None
+    return Reading(text, near=tuple(near.items()), new=tuple(unknown), characters_read=reading_end)
+
+
+class _KnownVectors:
+    """Unit vectors of a model's known words (mean of their pieces), built once per word set."""
+
+    _cache: dict[tuple[str, frozenset[str]], _KnownVectors] = {}
+
+    def __init__(self, tokenizer: SubwordTokenizer, known: frozenset[str]) -> None:
+        self.tokenizer = tokenizer
+        self.words = sorted(known)
+        self.matrix = torch.stack([self.vector(w) for w in self.words])
+
+    @classmethod
+    def of(cls, tokenizer: SubwordTokenizer, known: frozenset[str]) -> _KnownVectors:
+        key = (tokenizer.name, known)
+        if key not in cls._cache:
+            cls._cache = {key: cls(tokenizer, known)}
+        return cls._cache[key]
+
+    def vector(self, word: str) -> torch.Tensor:
+        ids = self.tokenizer.encode(word)[1:] or [START_ID]
+        mean = self.tokenizer.vectors.table[ids].mean(0)
+        return mean / mean.norm().clamp_min(1e-8)
+
+    def nearest(self, word: str) -> tuple[str, float]:
+        similarities = self.matrix @ self.vector(word)
+        best = int(similarities.argmax())
+        return self.words[best], float(similarities[best])

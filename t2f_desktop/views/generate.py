@@ -432,7 +432,9 @@ class GenerateView(QWidget):
             from core.describing import unread_note
 
             lines += [line for line in (model.read(text).sentence(), unread_note(model.tokenizer, text)) if line]
-            if len(text) > 200 and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens:
+            cut_note_given = bool(model.config.word_vectors)  # its reading says how much it reads
+            if (not cut_note_given and len(text) > 200
+                    and len(model.tokenizer.encode(text)) >= model.tokenizer.max_tokens):
                 lines.append(f"Long description: the model reads its first {model.tokenizer.max_tokens} tokens.")
         self.note.setText("\n".join(lines))
         self.note.setVisible(bool(lines))

@@ -90,6 +90,8 @@ def test_the_reader_replaces_unknown_words_by_known_ones_and_reports_the_rest(le
     assert reader.read("a sky-blue hat").replaced == (("sky-blue", "blue"),)
     assert reader.read("a zorbly-hat").unknown == () and reader.read("a hat-zorbly").unknown == ("hat-zorbly",)
     assert Reading("a blue hat").describe() == ""
+    repeated = reader.read("A woman with azure eyes. " * 20)  # a long text names each reading once
+    assert repeated.replaced == (("azure", "blue"),) and repeated.describe().count("azure") == 1
 
 
 def test_a_reading_never_adds_a_modifier_the_writer_did_not_write(lexicon):
