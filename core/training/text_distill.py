@@ -138,7 +138,7 @@ def distill(teacher: T2F, student: T2F, settings: TextDistillSettings, describe:
         loss.backward()
         optimizer.step()
         schedule.step()
-        report(step, float(loss))
+        report(step, float(loss.detach()))
     student.eval()
     return step
 
