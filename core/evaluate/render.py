@@ -79,9 +79,27 @@ def caption_sheet(faces: np.ndarray, texts: Sequence[str], per_caption: int, sca
     return np.asarray(sheet)
 
 
+def save_side_by_side(report: dict, path: Path, rows: int | None = None) -> Path:
+    """Save the first ``rows`` captions' real faces beside their generated ones (see
+    :mod:`core.evaluate.sheet`), atomically; real faces are rendered for a person's own captions."""
+    from core.evaluate.sheet import SHEET_ROWS, real_for_captions, side_by_side_sheet
+
+    images = report["_images"]
+    captions = images["captions"][: rows or SHEET_ROWS]
+    seeds = report["seeds"]
+    generated = images["generated"][: len(captions) * seeds]
+    real = images.get("real")
+    if real is None:
+        real = real_for_captions([c.attributes for c in captions], generated.shape[-1])
+    save_png(side_by_side_sheet(to_uint8(real[: len(captions)]), to_uint8(generated), [c.text for c in captions]),
+             path)
+    return path
+
+
 def write_report(report: dict, folder: Path, grids: int = 12) -> Path:
     """Write ``report.json``, ``attributes.png``, ``samples_*.png``, ``sheet.png`` (all sample rows with
-    their captions in one picture) and ``index.html``; returns the page."""
+    their captions in one picture), ``side_by_side.png`` (real faces beside generated ones) and
+    ``index.html``; returns the page."""
     folder.mkdir(parents=True, exist_ok=True)
     images = report.get("_images", {})
     public = {k: v for k, v in report.items() if not k.startswith("_")}
@@ -105,10 +123,14 @@ def write_report(report: dict, folder: Path, grids: int = 12) -> Path:
         asked = ", ".join(f"{k}={v}" for k, v in caption.attributes.items())
         rows.append(f"<tr><td><img src='samples_{i:02d}.png'></td><td>{html.escape(caption.text)}"
                     f"<br><small>{html.escape(asked)}</small></td></tr>")
+    if captions:
+        save_side_by_side(report, folder / "side_by_side.png")
     summary = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(json.dumps(v))}</li>"
                       for k, v in public.items() if k not in ("faithfulness",))
     page = (f"<!doctype html><meta charset='utf-8'><title>T2F evaluation</title>"
             f"<h1>T2F evaluation</h1><p>Mean text-faithfulness: <b>{public['faithfulness']['mean']:.3f}</b></p>"
-            f"<img src='attributes.png'><ul>{summary}</ul><table>{''.join(rows)}</table>")
+            f"<img src='attributes.png'><ul>{summary}</ul>"
+            + ("<h2>Real faces beside generated ones</h2><img src='side_by_side.png'>" if captions else "")
+            + f"<table>{''.join(rows)}</table>")
     atomic_write_text(folder / "index.html", page)
     return folder / "index.html"
