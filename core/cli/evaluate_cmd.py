@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--report", type=Path, metavar="DIR", help="write an HTML/PNG report a person can read")
     parser.add_argument("--judge", type=Path, help="attribute judge folder (default: the bundled judge)")
     parser.add_argument("--no-paraphrase", action="store_true", help="skip the paraphrase split")
+    parser.add_argument("--sheet", type=Path, metavar="PNG",
+                        help="save 16 captions' real faces beside their generated ones as one PNG")
+    parser.add_argument("--no-artefacts", action="store_true",
+                        help="skip the artefact measure (a patch detector trained for ~10 s on the CPU)")
+    parser.add_argument("--frechet-split", action="store_true",
+                        help="split the Fréchet distance into the drawing and the attribute mix (~30 s more)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: auto)")
     parser.set_defaults(func=run)
 
@@ -51,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     judge = AttributeJudge.load(judge_dir)
     model = load_model(args.model, args.device)
     report = evaluate_model(model, judge, args.n, args.seeds, captions, with_paraphrase=not args.no_paraphrase,
-                            progress=lambda m: print(m, file=sys.stderr))
+                            progress=lambda m: print(m, file=sys.stderr), artefacts=not args.no_artefacts,
+                            split_frechet=args.frechet_split)
     public = {k: v for k, v in report.items() if not k.startswith("_")}
     print(format_summary(public))
     if args.json_path:
@@ -60,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.json_path, json.dumps(public, indent=2) + "\n")
     if args.report:
         print(f"report: {write_report(report, args.report)}")
+    if args.sheet:
+        from core.evaluate.render import save_side_by_side
+
+        print(f"real beside generated: {save_side_by_side(report, args.sheet)}")
     return 0
 
 
@@ -67,14 +78,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse output paths that cannot be written before minutes of work, not after."""
     from core.cli.errors import CLIError
 
-    if args.json_path:
-        writable_output(args.json_path)
+    for path in (args.json_path, args.sheet):
+        if path:
+            writable_output(path)
     if args.report and args.report.exists() and not args.report.is_dir():
         raise CLIError(f"--report {args.report} is a file; give a folder")
     if args.report and not args.report.exists():
         writable_output(args.report)  # its parent must exist and be writable
     report_files = (args.report / "report.json", args.report / "index.html") if args.report else ()
-    for path in (args.json_path, *report_files):
+    for path in (args.json_path, args.sheet, *report_files):
         if path:
             try:
                 check_output_target(path)  # a device, FIFO or folder in the way is refused now
@@ -107,6 +119,17 @@ def format_summary(report: dict) -> str:
         q = report["quality"]
         lines.append(f"Fréchet (judge features): {q['frechet_judge']:.3f}  real-vs-real {q['frechet_real_vs_real']:.3f}"
                      f"  ratio {q['frechet_ratio']:.2f};  KID {q['kid_judge']:.4f} (real {q['kid_real_vs_real']:.4f})")
+    if "artefacts" in report:
+        a, regions = report["artefacts"], ("eyes", "hair", "anywhere", "mean")
+        lines.append("artefacts (a patch detector's accuracy, generated vs real renders of the same attributes; "
+                     "0.5 = can't tell):")
+        for key, label in (("detector_accuracy", "generated"), ("real_vs_real", "real vs real")):
+            lines.append(f"  {label:<13}" + "  ".join(f"{r} {a[key][r]:.3f}" for r in regions))
+    if "frechet_split" in report:
+        from core.evaluate.frechet_split import format_split
+
+        lines.append("Fréchet split (real faces rendered with the generated faces' own attributes):")
+        lines += ["  " + line for line in format_split(report["frechet_split"])]
     d = report["diversity"]
     if d["generated"] is None:
         pass  # explained in the notes below

@@ -1,10 +1,12 @@
-"""``evaluate_model``: text-faithfulness, paraphrase robustness, image quality and diversity.
+"""``evaluate_model``: text-faithfulness, paraphrase robustness, image quality, diversity, artefacts.
 
 All four compare generated faces with real rendered faces through the attribute judge: its
 predictions for faithfulness, its pooled features for distances and diversity. Diversity also says,
 in the judge's words, how often what a caption leaves unsaid is the same on all of its seeds.
 Wording robustness is scored twice: on the ``paraphrase`` split (held-out templates and synonyms,
 which have guided the word reader's rules) and on the fresh-wordings file, which never has.
+Artefacts are what the judge reads through: a small patch detector tells generated faces from real
+renders of the attributes the judge reads on them (:mod:`core.evaluate.artefacts`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import numpy as np
 import torch
 
 from core.data.synthetic import ATTRIBUTES, SyntheticFaces
+from core.evaluate.artefacts import artefact_report, drawn_attributes, render_sets
 from core.evaluate.captions import EVAL_SEED, FRESH_WORDINGS, EvalCaption, load_caption_file, synthetic_captions
 from core.evaluate.distances import frechet_distance, kernel_distance, mean_pairwise_distance
+from core.evaluate.frechet_split import RENDER_SEED, frechet_split
 from core.evaluate.judge import AttributeJudge
 from core.data.base import uint8_to_float
 from core.losses import derangement
@@ -127,8 +131,11 @@ def _score_as_written(report: dict, key: str, model, judge: AttributeJudge,  # n
 
 def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 4,
                    captions: Sequence[EvalCaption] | None = None, with_paraphrase: bool = True,
-                   progress: Callable[[str], None] = lambda _: None) -> dict:
-    """The full report as a JSON-able dict (see the module docstring)."""
+                   progress: Callable[[str], None] = lambda _: None, artefacts: bool = True,
+                   split_frechet: bool = False) -> dict:
+    """The full report as a JSON-able dict (see the module docstring). ``artefacts``: the patch
+    detector (:mod:`core.evaluate.artefacts`); ``split_frechet``: the Fréchet distance split into the
+    drawing and the attribute mix (:mod:`core.evaluate.frechet_split`, held-out captions only)."""
     if count < 1 or seeds < 1:
         raise ValueError(f"need at least one caption and one seed, got count={count}, seeds={seeds}")
     report: dict = {"count": count, "seeds": seeds}
@@ -144,6 +151,19 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
     report["faithfulness"] = score_faithfulness(predictions, captions, seeds).to_dict()
     if custom:  # a person's own words: what the word reader adds
         _score_as_written(report, "faithfulness", model, judge, captions, seeds)
+    drawn = drawn_attributes(predictions)
+    render_rng = np.random.default_rng(RENDER_SEED)  # the matched renders, then the split's mixes
+    matched = None
+    if artefacts or (split_frechet and not custom):
+        progress("rendering real faces with the attributes the judge reads on each generated face")
+        matched = render_sets(drawn, render_rng, generated.shape[-1])
+    if artefacts:
+        if len(generated) >= 4:
+            progress("training a patch detector: generated vs real renders, and real vs real")
+            report["artefacts"] = artefact_report(generated, matched, render_sets(
+                drawn, np.random.default_rng(RENDER_SEED + 1), generated.shape[-1]))
+        else:
+            notes.append("artefacts not measured: the patch detector needs at least 4 faces (raise --n or --seeds)")
 
     wrong = derangement(len(captions), torch.Generator().manual_seed(0)).tolist() if len(captions) > 1 else [0]
     shuffled = generate_faces(model, [captions[j].text for j in wrong], seeds)
@@ -166,6 +186,10 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         n = min(len(gen_features), half)
         if n >= 2:  # a distribution distance needs two samples a side
             report["quality"] = _quality(gen_features[:n], real_a[:n], real_b[:n])
+            if split_frechet:
+                progress("splitting the Fréchet distance: the drawing and the attribute mix")
+                report["frechet_split"] = frechet_split(judge, captions, real_faces, drawn, matched,
+                                                        gen_features[:n], real_a[:n], real_b[:n], render_rng)
         else:
             notes.append("image quality not measured: it needs at least 2 faces (raise --n or --seeds)")
         groups = _real_groups(captions, pool, seeds)
@@ -190,9 +214,12 @@ def evaluate_model(model, judge: AttributeJudge, count: int = 200, seeds: int = 
         if FRESH_WORDINGS.is_file():  # the paraphrase split has guided the word reader; this set never has
             progress("fresh wordings")
             _score_wording(report, "fresh_wordings", model, judge, load_caption_file(FRESH_WORDINGS), seeds)
+    if split_frechet and custom:
+        notes.append("Fréchet split not measured: it needs the held-out captions' own faces (drop --captions)")
     if notes:
         report["notes"] = notes
-    report["_images"] = {"generated": generated, "captions": captions}
+    real = real_images if real_faces is not None else None
+    report["_images"] = {"generated": generated, "captions": captions, "real": real}
     return report
 
 
