@@ -23,7 +23,8 @@ fixed fractions of the image: the renderer puts the eyes within ±2 px of one pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,10 +140,27 @@ def _held_out_patches(images: torch.Tensor, region: str, patch: int, generator: 
     return torch.cat(crops)
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """A network this small is all per-operation overhead: on 2 busy cores one thread trains it
+    about 7× faster than two (2 s against 14 s for 100 steps at 16×16)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def detector_accuracy(fake: torch.Tensor, real: torch.Tensor, plan: DetectorPlan = DetectorPlan()) -> dict:
     """Train a patch detector on ``fake`` vs ``real`` faces (paired: ``real[i]`` shares ``fake[i]``'s
     attributes) and score it on the held-out pairs: ``{"eyes": acc, "hair": acc, "anywhere": acc}``
     with ``"mean"`` over the three, ``"held_out_faces"`` and ``"steps"``. Deterministic for a plan."""
+    with _one_thread():
+        return _detector_accuracy(fake, real, plan)
+
+
+def _detector_accuracy(fake: torch.Tensor, real: torch.Tensor, plan: DetectorPlan) -> dict:
     if fake.shape != real.shape or fake.ndim != 4:
         raise ValueError(f"need two B×3×H×W batches of one shape, got {tuple(fake.shape)} and {tuple(real.shape)}")
     count, size = len(fake), fake.shape[-1]
