@@ -271,6 +271,10 @@ class TrainConfig:
     #: the extra optimizer steps its separate regularisation pass takes. Here the penalty joins
     #: every N-th critic loss, so the number of steps does not change and no correction applies.
     gp_every: int = 1
+    #: Steps that never wait for the device (core.training.syncfree): "auto" (on CUDA, unless fp16),
+    #: "on" (also on the CPU; tests) or "off". Losses and the non-finite check stay on the device and
+    #: are read once per ``log_every``; a bad step is skipped there by the fused optimizers.
+    sync_free: str = "auto"
     #: Draw new noise for the generator's step (T2F's code) instead of scoring the critic step's
     #: faces again (one generator forward pass saved; the conditions ĉ are the same either way).
     generator_fresh_noise: bool = False
@@ -347,6 +351,10 @@ class TrainConfig:
             raise ValueError(f"near_miss_captions must be 0 or more, got {self.near_miss_captions}")
         if self.mismatch_loss not in MISMATCH_LOSSES:
             raise ValueError(f"mismatch_loss must be one of {', '.join(MISMATCH_LOSSES)}, got {self.mismatch_loss!r}")
+        if self.sync_free not in ("auto", "on", "off"):
+            raise ValueError(f"sync_free must be auto, on or off, got {self.sync_free!r}")
+        if self.sync_free == "on" and self.mixed_precision == "fp16":
+            raise ValueError("sync_free 'on' does not combine with mixed_precision 'fp16' (use bf16 or off)")
         if self.mixed_precision not in ("off", "bf16", "fp16"):
             raise ValueError(f"mixed_precision must be off, bf16 or fp16, got {self.mixed_precision!r}")
         if not 0.0 <= self.ema_beta < 1.0:

@@ -107,13 +107,17 @@ def contrastive_matching_loss(pair_scores: torch.Tensor, allowed: torch.Tensor) 
     it), so only the other attributes can rank the right caption first. Rows are shift-invariant,
     so the term shapes only the text-dependent part of the score, never the real/fake level the
     Wasserstein term sets. The mean is over rows that have at least one wrong caption.
+
+    ``allowed`` may live on the host (the trainer keeps it there): the rows that count are then
+    found on the host, and the step never waits for the device to learn which they are.
     """
-    logits = pair_scores.float().masked_fill(~allowed, float("-inf"))
-    rows = allowed.sum(dim=1) > 1
-    if not bool(rows.any()):
+    device = pair_scores.device
+    logits = pair_scores.float().masked_fill(~allowed.to(device, non_blocking=True), float("-inf"))
+    rows = (allowed.sum(dim=1) > 1).nonzero().squeeze(1)  # row i's target is i
+    if rows.numel() == 0:
         return pair_scores.sum() * 0.0
-    targets = torch.arange(pair_scores.shape[0], device=pair_scores.device)
-    return torch.nn.functional.cross_entropy(logits[rows], targets[rows])
+    rows = rows.to(device, non_blocking=True)
+    return torch.nn.functional.cross_entropy(logits.index_select(0, rows), rows)
 
 
 def drift_penalty(real_scores: torch.Tensor) -> torch.Tensor:

@@ -69,9 +69,10 @@ def reader_cross_entropy(logits: Mapping[str, torch.Tensor], targets: Mapping[st
     total = sum(output.sum() for output in logits.values()) * 0.0  # in the graph even with no labels
     count = 0
     for name, target in targets.items():
-        labelled = int((target >= 0).sum())
+        labelled = int((target >= 0).sum())  # targets made on the host (label_targets) are read without a sync
         if labelled:
-            total = total + F.cross_entropy(logits[name].float(), target, ignore_index=-100, reduction="sum")
+            total = total + F.cross_entropy(logits[name].float(), target.to(logits[name].device, non_blocking=True),
+                                            ignore_index=-100, reduction="sum")
             count += labelled
     return total / max(count, 1)
 

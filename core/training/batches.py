@@ -95,4 +95,5 @@ class RealBatches:
         if not bool(allowed.any()):
             return None
         ids, lengths = self.tokenizer.batch(texts)
-        return NearMisses(ids.to(self.device), lengths.to(self.device), allowed.to(self.device))
+        # ``allowed`` stays on the host: the matching loss finds its rows there (core.losses).
+        return NearMisses(ids.to(self.device, non_blocking=True), lengths.to(self.device, non_blocking=True), allowed)

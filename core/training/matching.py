@@ -49,6 +49,7 @@ class NearMisses:
 
     ``allowed[i, k]`` is false where image ``i`` got fewer than ``K`` (its row is padded with empty
     captions) — always for an image trained on the empty caption, which nothing can contradict.
+    It lives on the host, like :func:`caption_pairs`' mask, so reading it never waits for the device.
     """
 
     ids: torch.Tensor
@@ -83,5 +84,5 @@ def matching_step(discriminator: Discriminator, images: torch.Tensor, ids: torch
                   near: NearMisses | None = None) -> torch.Tensor:
     """The contrastive matching loss of one batch of real faces at ``depth`` (no optimizer step)."""
     features = discriminator.features(real_images_at(images, depth, 1.0), depth, 1.0)
-    allowed = caption_pairs(captions).to(features.device)
+    allowed = caption_pairs(captions)  # on the host: see contrastive_matching_loss
     return matching_loss(discriminator, features, discriminator.encode_text(ids, lengths), allowed, near)

@@ -24,6 +24,7 @@ from core.text.tokenizer import Tokenizer
 from core.training import distributed as ddp
 from core.training.rundir import RunDir
 from core.training.schedule import schedule_misfits_model
+from core.training.syncfree import sync_free_enabled
 from core.training.terms import UNSAID_WEIGHTS
 from core.training.unsaid import UnsaidTargets
 
@@ -122,7 +123,9 @@ def build_networks(config: RunConfig, tokenizer: Tokenizer, dataset: TextFaceDat
         ddp.broadcast_parameters(model)
         ddp.broadcast_parameters(critic)
     ema = copy.deepcopy(model).eval().requires_grad_(False)
-    fused = device.type == "cuda"
+    # Fused Adam on CUDA (one kernel for all tensors), and wherever steps are sync-free: it skips a
+    # bad step on the device (core.training.syncfree).
+    fused = device.type == "cuda" or sync_free_enabled(train.sync_free, device, train.mixed_precision)
     opt_g = torch.optim.Adam(model.parameters(), lr=train.lr, betas=train.betas, eps=1e-8, fused=fused or None)
     opt_d = torch.optim.Adam(critic.parameters(), lr=train.lr, betas=train.betas, eps=1e-8, fused=fused or None)
     amp_dtype = autocast_dtype(train.mixed_precision, device)

@@ -60,9 +60,11 @@ class GeneratorStep:
                  logvar: torch.Tensor, z: torch.Tensor, c: torch.Tensor, mentioned: list[dict[str, str]],
                  allowed: torch.Tensor | None, critic: Any, reader: AttributeClassifier | None,
                  unsaid: UnsaidTargets | None, draw_twins: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
-                 device: torch.device) -> None:
+                 device: torch.device, z_host: torch.Tensor | None = None) -> None:
         self.fake, self.fake_features, self.text = fake, fake_features, text
         self.mu, self.logvar, self.z, self.c = mu, logvar, z, c
+        #: ``z`` as drawn on the host: what the host reads of the noise, without waiting for the device.
+        self.z_host = z.cpu() if z_host is None else z_host
         self.mentioned, self.allowed = mentioned, allowed
         self.critic, self.reader, self.unsaid = critic, reader, unsaid
         self.device = device
@@ -165,7 +167,8 @@ class ReaderTerm(GeneratorTerm):
                     "Cross-entropy of the attribute reader on what each caption states (lower: more faithful faces)")
 
     def loss(self, step: GeneratorStep) -> torch.Tensor:
-        return reader_cross_entropy(step.readings, label_targets(step.reader.table, step.mentioned, step.device))
+        # Targets on the host: the loss counts the labelled ones there and moves them without a sync.
+        return reader_cross_entropy(step.readings, label_targets(step.reader.table, step.mentioned))
 
 
 class ModeSeekingTerm(GeneratorTerm):
@@ -234,7 +237,7 @@ class UnsaidCodeTerm(GeneratorTerm):
                     "leaves unsaid (lower: each seed draws its own, as real faces vary)")
 
     def loss(self, step: GeneratorStep) -> torch.Tensor:
-        uniforms = torch.special.ndtr(step.z[:, :len(step.unsaid.names)].float()).cpu().numpy()
+        uniforms = torch.special.ndtr(step.z_host[:, :len(step.unsaid.names)].float()).numpy()
         values, coded = step.unsaid.complete(step.mentioned, uniforms)
         return unsaid_code_loss(step.readings, values, coded)
 

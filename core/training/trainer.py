@@ -20,21 +20,19 @@ import torch.nn.functional as F
 
 from core.config import RunConfig
 from core.data.base import TextFaceDataset
-from core.devices import float32_fallback_reason, resolve_device, usable_cpu_cores
+from core.devices import float32_fallback_reason, resolve_device
 from core.explore import save_grid
 from core.io import ModelFileError, atomic_write_text
 from core.model.t2f import T2F, resolve_model_folder
 from core.model.widen import grown_state
 from core.training import distributed as ddp
-from core.training.attribute_reader import reader_training_step
 from core.training.batches import RealBatch, RealBatches
 from core.training.checkpoint import checkpoint_name, list_checkpoints, prune_checkpoints
 from core.training.events import (CheckpointSaved, Event, SamplesSaved, StageChanged, StepMetrics, TrainingFinished,
                                   TrainingStarted, TrainingWarning)
-from core.training.matching import depth_for_step, matching_step
 from core.training.memory import memory_kept_for_training
 from core.training.objective import Objective
-from core.training.phases import PhaseControl, run_phase
+from core.training.pre_gan import before_the_gan
 from core.training.rundir import RunDir
 from core.training.run_state import (RunProgress, TrainingState, apply_optimizer_settings, changed_training_settings,
                                      continued_config, ema_beta, export_model)
@@ -42,6 +40,7 @@ from core.training.sampler import EpochSampler
 from core.training.setup import (build_networks, config_from_model, fixed_sample_captions, open_run_dataset,
                                   prepare_tokenizer)
 from core.training.runlock import RunLock
+from core.training.syncfree import Averages, DeviceGuard, ema_update_, sync_free_enabled
 from core.training.schedule import Position, position
 
 Callback = Callable[[Event], None]
@@ -51,24 +50,6 @@ __all__ = ["Trainer", "TrainingError", "RealBatch", "continued_config", "ema_bet
 
 class TrainingError(RuntimeError):
     """Training cannot go on (too many bad steps, out of memory, disk full); the message says why."""
-
-
-class _Averages:
-    """Running sums of logged values between two metrics lines, kept on the device (float64, so the
-    means equal a float sum of the read-back values) and read back once per metrics line."""
-
-    def __init__(self) -> None:
-        self.sums: dict[str, torch.Tensor] = {}
-        self.counts: dict[str, int] = {}
-
-    def add(self, values: dict[str, torch.Tensor]) -> None:
-        for key, value in values.items():
-            value = value.detach().double()
-            self.sums[key] = self.sums[key] + value if key in self.sums else value
-            self.counts[key] = self.counts.get(key, 0) + 1
-
-    def means(self) -> dict[str, float]:
-        return {k: self.sums[k].item() / self.counts[k] for k in self.sums}
 
 
 class Trainer:
@@ -138,6 +119,9 @@ class Trainer:
         self.model, self.ema, self.discriminator, self.reader, self.unsaid = (nets.model, nets.ema, nets.critic,
                                                                               nets.reader, nets.unsaid)
         self.opt_g, self.opt_d, self.scaler, self.amp_dtype = nets.opt_g, nets.opt_d, nets.scaler, nets.amp_dtype
+        #: Steps that never wait for the device (core.training.syncfree); bad steps counted there.
+        self.sync_free = sync_free_enabled(self.config.train.sync_free, self.device, self.config.train.mixed_precision)
+        self.guard = DeviceGuard(self.device) if self.sync_free else None
         self.progress = RunProgress()
         self.rng = torch.Generator().manual_seed(self.config.train.seed + 7919 * self.context.rank)
         self.sampler = EpochSampler(len(self.dataset), self.config.train.seed,
@@ -260,14 +244,13 @@ class Trainer:
         if fallback is not None:
             self._emit(TrainingWarning(f"mixed precision {cfg.mixed_precision} is not available: {fallback}; "
                                        "training in float32"))
-        averages = _Averages()
+        averages = Averages()
         interval_start, interval_images = time.perf_counter(), 0
         last_clock = time.perf_counter()
         stage = None
         reason, message = "completed", ""
         try:
-            if not (self._prerender_faces() and self._warm_up_matching() and self._train_reader()
-                    and self._train_fresh_critic()):
+            if not before_the_gan(self):
                 reason = "stopped"
             while reason != "stopped":
                 if not self._unpaused.is_set():
@@ -293,12 +276,13 @@ class Trainer:
                 last_clock = now
                 if values is None:
                     continue
-                averages.add(values)
+                averages.add(values, self.objective.bad)
                 interval_images += self._global_batch(pos)
                 if self.step % cfg.log_every == 0:
+                    self._check_device_guard()
                     elapsed = max(now - interval_start, 1e-9)
                     self._log_metrics(pos, averages.means(), interval_images / elapsed)
-                    averages, interval_start, interval_images = _Averages(), now, 0
+                    averages, interval_start, interval_images = Averages(), now, 0
                 if self.step % cfg.sample_every == 0:
                     self.save_samples()
                 if self.step % cfg.checkpoint_every == 0 or self._checkpoint_due():
@@ -309,6 +293,11 @@ class Trainer:
             reason = "failed"
             message = (f"out of GPU memory at batch size {self.position.batch_size}; "
                        "try a smaller batch size or resolution")
+        if reason != "failed":
+            try:
+                self._check_device_guard()
+            except TrainingError as error:
+                reason, message = "failed", str(error)
         if averages.sums:  # the steps since the last logged line, so followers see the end
             now = time.perf_counter()
             self._log_metrics(self.position, averages.means(), interval_images / max(now - interval_start, 1e-9))
@@ -337,111 +326,21 @@ class Trainer:
         bookkeeping after them. Returns the values to log, or ``None`` when the step was skipped.
 
         Without ``train_generator`` only the critic steps and the schedule stays where it is (see
-        :meth:`_train_fresh_critic`).
+        :func:`core.training.pre_gan.train_fresh_critic`).
         """
         batch = self.batches.take(self._rank_batch(pos), self.config.train.contrastive_matching)
         tick = self.step if train_generator else self.progress.fresh_critic_step
-        values = self.objective.step(batch, pos, tick, self._finite, train_generator)
+        values = self.objective.step(batch, pos, tick, None if self.sync_free else self._finite, train_generator)
+        if self.guard is not None:
+            self.guard.record(self.objective.bad)
         if values is None or not train_generator:
             return values
         self._update_ema(ema_beta(self.config.train.ema_beta, self.step))
-        self.progress.bad_steps = 0
+        if self.guard is None:
+            self.progress.bad_steps = 0
         self.progress.step += 1
         self.progress.images_seen += self._global_batch(pos)
         return values
-
-    # ---- the phases before the GAN (core.training.phases) --------------------------------------
-    def _phase_control(self) -> PhaseControl:
-        return PhaseControl(self._unpaused.wait, self._stop.is_set, self._emit, self.save_checkpoint,
-                            self._checkpoint_due)
-
-    def _prerender_faces(self) -> bool:
-        """Draw a procedural dataset's faces on all cores but one before the first step (False if
-        stopped); the core left free keeps the app's window responsive meanwhile.
-
-        Otherwise the first epoch waits on one thread rendering them. With two cores this leaves one
-        worker, so the faces are drawn on first use as before.
-        """
-        prerender = getattr(self.dataset, "prerender", None)
-        if prerender is None:
-            return True
-        return prerender(max(1, usable_cpu_cores() // self.context.world_size - 1), self._stop.is_set)
-
-    def _warm_up_matching(self) -> bool:
-        """What is left of the matching warm-up (see :mod:`core.training.matching`); ``False`` if stopped.
-
-        When it ends, the generator's text encoder (and its EMA copy) start from the critic's.
-        """
-        cfg = self.config.train
-        if self.step > self.progress.first_step:
-            return True
-        disc = self.discriminator
-        optimizer = torch.optim.Adam(disc.parameters(), lr=cfg.matching_warmup_lr, betas=cfg.betas, eps=1e-8)
-
-        def one_step(done: int) -> torch.Tensor:
-            batch = self.batches.take(max(2, cfg.matching_warmup_batch // self.context.world_size))
-            ids, lengths = (t.to(self.device) for t in self.tokenizer.batch(batch.captions))
-            depth = depth_for_step(done, disc.max_depth)
-            # fp32: short, and no scaler
-            loss = matching_step(disc, batch.images, ids, lengths, batch.captions, depth, batch.near_misses)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            self.objective.step_optimizer(optimizer, disc, scaled=False)
-            return loss
-
-        def hand_on_text_encoder() -> None:
-            if self.progress.origin is None:  # a trained model keeps its own text encoder
-                for generator in (self.model, self.ema):  # same architecture: start from the critic's weights
-                    generator.text_encoder.load_state_dict(disc.text_encoder.state_dict())
-
-        return run_phase("matching_warmup", self.progress.warmup_step, cfg.matching_warmup_steps, one_step,
-                         self._phase_control(), lambda n: setattr(self.progress, "warmup_step", n),
-                         hand_on_text_encoder)
-
-    def _train_reader(self) -> bool:
-        """Fit what is left of the attribute reader's steps, then freeze it (see
-        :mod:`core.training.attribute_reader`); ``False`` if stopped (a resumed run continues from
-        the checkpoint written on the way out, with a fresh optimizer, as the warm-up does)."""
-        cfg = self.config.train
-        reader = self.reader
-        if reader is None:
-            return True
-        if self.progress.reader_step < cfg.reader_steps:
-            reader.train().requires_grad_(True)
-            optimizer = torch.optim.Adam(reader.parameters(), lr=cfg.reader_lr)
-
-            def one_step(done: int) -> torch.Tensor:
-                images, labels = self.batches.labelled_images(max(2, cfg.reader_batch // self.context.world_size))
-                loss = reader_training_step(reader, images, labels, done, self.discriminator.max_depth, self.rng)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if self.context.enabled:
-                    ddp.average_gradients(list(reader.parameters()), self.context.world_size)
-                optimizer.step()
-                return loss
-
-            if not run_phase("reader", self.progress.reader_step, cfg.reader_steps, one_step, self._phase_control(),
-                             lambda n: setattr(self.progress, "reader_step", n)):
-                return False
-        reader.eval().requires_grad_(False)
-        return True
-
-    def _train_fresh_critic(self) -> bool:
-        """Critic-only GAN steps, the generator frozen, before a run started from a model trains it.
-
-        A new critic's first judgements are noise; a trained generator following them would lose
-        what it learnt before the critic learns to tell its faces from real ones. These steps do not
-        move the schedule (the images are the critic's alone). Returns ``False`` when stopped.
-        """
-        if self.progress.origin is None or self.step > self.progress.first_step:
-            return True
-
-        def one_step(done: int) -> torch.Tensor | None:
-            values = self.train_step(self.position, train_generator=False)
-            return None if values is None else values["d_loss"]
-
-        return run_phase("fresh_critic", self.progress.fresh_critic_step, self.config.train.fresh_critic_steps,
-                         one_step, self._phase_control(), lambda n: setattr(self.progress, "fresh_critic_step", n))
 
     # ---- step guards and averages ----------------------------------------------------------------
     def _finite(self, loss: torch.Tensor, which: str) -> bool:
@@ -458,11 +357,23 @@ class Trainer:
                                 f"(last good checkpoint kept); try a lower learning rate")
         return False
 
-    @torch.no_grad()
+    def _check_device_guard(self) -> None:
+        """Sync-free steps: read the device's bad-step count (at a metrics line), say how many steps
+        were skipped, and stop as :meth:`_finite` would when ``max_bad_steps`` came in a row."""
+        if self.guard is None:
+            return
+        self.progress.bad_steps, worst, skipped = self.guard.read()
+        if skipped:
+            self._emit(TrainingWarning(f"step {self.step}: {skipped} step(s) with a non-finite loss skipped since the "
+                                       f"last metrics line ({self.progress.bad_steps} in a row now)"))
+        if worst >= self.config.train.max_bad_steps:
+            raise TrainingError(f"training stopped: {worst} consecutive non-finite steps "
+                                f"(last good checkpoint kept); try a lower learning rate")
+
     def _update_ema(self, beta: float) -> None:
-        ema_params = list(self.ema.parameters())
-        live = [p.detach() for p in self.model.parameters()]
-        torch._foreach_lerp_(ema_params, live, 1.0 - beta)
+        """Move the EMA generator towards the live one; a sync-free step's flag holds it still when bad."""
+        bad = self.objective.bad if self.guard is not None else None
+        ema_update_(list(self.ema.parameters()), [p.detach() for p in self.model.parameters()], beta, bad)
 
     # ---- outputs -------------------------------------------------------------------------------
     def _log_metrics(self, pos: Position, means: dict[str, float], images_per_s: float) -> None:

@@ -168,11 +168,11 @@ def unsaid_marginal_loss(logits: Mapping[str, torch.Tensor], frequencies: Mappin
     probabilities for the same faces. Zero, with a zero gradient, when nothing is unsaid."""
     total, counted = None, 0
     for a, (name, freq) in enumerate(frequencies.items()):
-        cells = unsaid[:, a].to(logits[name].device)
-        if not bool(cells.any()):
+        cells = _rows(unsaid[:, a], logits[name].device)
+        if cells is None:
             continue
-        drawn = logits[name].float().softmax(-1)[cells].mean(0)
-        wanted = freq.to(drawn.device)[cells].mean(0)
+        drawn = logits[name].float().softmax(-1).index_select(0, cells).mean(0)
+        wanted = freq.to(drawn.device).index_select(0, cells).mean(0)
         kl = (wanted * (wanted.clamp_min(1e-12).log() - drawn.clamp_min(1e-12).log())).sum()
         total, counted = (kl if total is None else total + kl), counted + 1
     return _zero(logits) if total is None else total / counted
@@ -184,13 +184,21 @@ def unsaid_code_loss(logits: Mapping[str, torch.Tensor], values: torch.Tensor, c
     likewise. Zero, with a zero gradient, when no cell is coded."""
     total, counted = None, 0
     for a, scores in enumerate(logits.values()):
-        cells = coded[:, a].to(scores.device)
-        if not bool(cells.any()):
+        cells = _rows(coded[:, a], scores.device)
+        if cells is None:
             continue
-        cost = torch.nn.functional.cross_entropy(scores.float()[cells], values[:, a].to(scores.device)[cells],
+        cost = torch.nn.functional.cross_entropy(scores.float().index_select(0, cells),
+                                                 values[:, a].to(scores.device).index_select(0, cells),
                                                  reduction="sum")
-        total, counted = (cost if total is None else total + cost), counted + int(cells.sum())
+        total, counted = (cost if total is None else total + cost), counted + cells.numel()
     return _zero(logits) if total is None else total / counted
+
+
+def _rows(mask: torch.Tensor, device: torch.device) -> torch.Tensor | None:
+    """The indices where ``mask`` (a row mask, normally on the host) is true, on ``device``; None if
+    none is. Found on the mask's own device, so a host mask never waits for the training device."""
+    rows = mask.nonzero().squeeze(1)
+    return None if rows.numel() == 0 else rows.to(device, non_blocking=True)
 
 
 def _zero(logits: Mapping[str, torch.Tensor]) -> torch.Tensor:
