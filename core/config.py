@@ -275,6 +275,10 @@ class TrainConfig:
     #: "on" (also on the CPU; tests) or "off". Losses and the non-finite check stay on the device and
     #: are read once per ``log_every``; a bad step is skipped there by the fused optimizers.
     sync_free: str = "auto"
+    #: The training set as one uint8 tensor on the device, batches gathered there
+    #: (core.training.device_data): "auto" (on CUDA, when it takes under a quarter of the GPU's
+    #: memory and the data is synthetic or cached), "on" (also on the CPU; tests) or "off".
+    device_data: str = "auto"
     #: Draw new noise for the generator's step (T2F's code) instead of scoring the critic step's
     #: faces again (one generator forward pass saved; the conditions ĉ are the same either way).
     generator_fresh_noise: bool = False
@@ -351,6 +355,8 @@ class TrainConfig:
             raise ValueError(f"near_miss_captions must be 0 or more, got {self.near_miss_captions}")
         if self.mismatch_loss not in MISMATCH_LOSSES:
             raise ValueError(f"mismatch_loss must be one of {', '.join(MISMATCH_LOSSES)}, got {self.mismatch_loss!r}")
+        if self.device_data not in ("auto", "on", "off"):
+            raise ValueError(f"device_data must be auto, on or off, got {self.device_data!r}")
         if self.sync_free not in ("auto", "on", "off"):
             raise ValueError(f"sync_free must be auto, on or off, got {self.sync_free!r}")
         if self.sync_free == "on" and self.mixed_precision == "fp16":

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from core.config import RunConfig
-from core.data.base import TextFaceDataset
+from core.data.base import TextFaceDataset, uint8_to_float
 from core.text.tokenizer import Tokenizer
 from core.training.matching import NearMisses
 from core.training.sampler import EpochSampler
@@ -46,11 +46,14 @@ class RealBatches:
         self.device = device
         #: Whether each batch carries what its captions state (only an attribute reader reads it).
         self.wants_mentions = wants_mentions
+        #: Every face as ``N×R×R×3`` uint8 on the device (core.training.device_data), or None:
+        #: batches are then gathered there instead of stacked on the host.
+        self.device_images: torch.Tensor | None = None
 
     def take(self, count: int, with_near_misses: bool = True) -> RealBatch:
         """``count`` real images at the model's full resolution, one caption each (some empty)."""
         indices = self.sampler.take(count)
-        images = self.full_resolution(self.dataset.images(indices))
+        images = self.images(indices)
         choice = torch.rand(count, generator=self.rng)
         empty = torch.rand(count, generator=self.rng) < self.config.train.empty_caption_prob
         captions, mentioned = [], []
@@ -61,13 +64,20 @@ class RealBatches:
             stated = None if empty[i] or not self.wants_mentions else self.dataset.mentioned_attributes(index)
             mentioned.append(dict(stated[pick]) if stated else {})
         near_misses = self.near_misses(indices, captions) if with_near_misses else None
-        return RealBatch(images.to(self.device, non_blocking=True), captions, near_misses, mentioned)
+        return RealBatch(images, captions, near_misses, mentioned)
 
     def labelled_images(self, count: int) -> tuple[torch.Tensor, list[dict[str, str]]]:
         """``count`` real images at full resolution with their attribute labels (for the reader)."""
         indices = self.sampler.take(count)
-        images = self.full_resolution(self.dataset.images(indices)).to(self.device)
-        return images, [self.dataset.attributes(int(i)) or {} for i in indices]
+        return self.images(indices), [self.dataset.attributes(int(i)) or {} for i in indices]
+
+    def images(self, indices: Sequence[int]) -> torch.Tensor:
+        """Faces ``indices`` at full resolution on the device: gathered there from
+        :attr:`device_images`, or read from the dataset on the host and copied."""
+        if self.device_images is None:
+            return self.full_resolution(self.dataset.images(indices)).to(self.device, non_blocking=True)
+        rows = torch.as_tensor(indices, dtype=torch.long).to(self.device, non_blocking=True)
+        return self.full_resolution(uint8_to_float(self.device_images.index_select(0, rows)))
 
     def full_resolution(self, images: torch.Tensor) -> torch.Tensor:
         """Dataset images resized to the model's resolution (area down, bilinear up)."""

@@ -14,6 +14,8 @@ import torch
 from core.devices import usable_cpu_cores
 from core.training import distributed as ddp
 from core.training.attribute_reader import reader_training_step
+from core.training.device_data import device_data_enabled, to_device
+from core.training.events import TrainingWarning
 from core.training.matching import depth_for_step, matching_step
 from core.training.phases import PhaseControl, run_phase
 
@@ -34,15 +36,28 @@ def phase_control(trainer: Trainer) -> PhaseControl:
 
 def prerender_faces(trainer: Trainer) -> bool:
     """Draw a procedural dataset's faces on all cores but one before the first step (False if
-    stopped); the core left free keeps the app's window responsive meanwhile.
+    stopped); the core left free keeps the app's window responsive meanwhile. With
+    ``device_data`` the whole set is drawn and moved to the device (core.training.device_data).
 
     Otherwise the first epoch waits on one thread rendering them. With two cores this leaves one
     worker, so the faces are drawn on first use as before.
     """
+    workers = max(1, usable_cpu_cores() // trainer.context.world_size - 1)
+    if trainer.batches.device_images is not None:  # moved by an earlier train() of this trainer
+        return True
+    if device_data_enabled(trainer.config.train.device_data, trainer.device):
+        images, why = to_device(trainer.dataset, trainer.device, workers, trainer._stop.is_set)
+        if images is not None:
+            trainer.batches.device_images = images
+            return True
+        if trainer._stop.is_set():
+            return False
+        if trainer.config.train.device_data == "on":
+            trainer._emit(TrainingWarning(f"the training set stays on the host: {why}"))
     prerender = getattr(trainer.dataset, "prerender", None)
     if prerender is None:
         return True
-    return prerender(max(1, usable_cpu_cores() // trainer.context.world_size - 1), trainer._stop.is_set)
+    return prerender(workers, trainer._stop.is_set)
 
 
 def warm_up_matching(trainer: Trainer) -> bool:
