@@ -279,6 +279,12 @@ class TrainConfig:
     #: (core.training.device_data): "auto" (on CUDA, when it takes under a quarter of the GPU's
     #: memory and the data is synthetic or cached), "on" (also on the CPU; tests) or "off".
     device_data: str = "auto"
+    #: torch.compile the generator and the critic's trunk per stage (core.training.kernels): "off",
+    #: "on", or "graphs" (also CUDA graphs). Off by default: not yet measured on a GPU, and on the
+    #: CPU compiling costs tens of seconds a stage.
+    compile: str = "off"
+    #: Convolution weights and images in NHWC (channels-last) layout; for CUDA tensor cores. Unmeasured.
+    channels_last: bool = False
     #: Draw new noise for the generator's step (T2F's code) instead of scoring the critic step's
     #: faces again (one generator forward pass saved; the conditions ĉ are the same either way).
     generator_fresh_noise: bool = False
@@ -355,6 +361,8 @@ class TrainConfig:
             raise ValueError(f"near_miss_captions must be 0 or more, got {self.near_miss_captions}")
         if self.mismatch_loss not in MISMATCH_LOSSES:
             raise ValueError(f"mismatch_loss must be one of {', '.join(MISMATCH_LOSSES)}, got {self.mismatch_loss!r}")
+        if self.compile not in ("off", "on", "graphs"):
+            raise ValueError(f"compile must be off, on or graphs, got {self.compile!r}")
         if self.device_data not in ("auto", "on", "off"):
             raise ValueError(f"device_data must be auto, on or off, got {self.device_data!r}")
         if self.sync_free not in ("auto", "on", "off"):

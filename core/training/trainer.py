@@ -30,6 +30,7 @@ from core.training.batches import RealBatch, RealBatches
 from core.training.checkpoint import checkpoint_name, list_checkpoints, prune_checkpoints
 from core.training.events import (CheckpointSaved, Event, SamplesSaved, StageChanged, StepMetrics, TrainingFinished,
                                   TrainingStarted, TrainingWarning)
+from core.training.kernels import StageKernels, to_channels_last
 from core.training.memory import memory_kept_for_training
 from core.training.objective import Objective
 from core.training.pre_gan import before_the_gan
@@ -131,6 +132,12 @@ class Trainer:
         self.objective = Objective(self.config.train, self.model, self.discriminator, self.reader, self.unsaid,
                                    self.tokenizer, (self.opt_g, self.opt_d), self.scaler, self.amp_dtype, self.rng,
                                    self.device, self.context)
+        train = self.config.train
+        if train.channels_last:
+            to_channels_last(self.model.generator, self.ema.generator, self.discriminator)
+        if train.compile != "off":
+            self.objective.kernels = StageKernels(self.model.generator, self.discriminator, train.compile,
+                                                  channels_last=train.channels_last)
         self.state = TrainingState(self.model, self.ema, self.discriminator, self.reader,
                                    {"opt_g": self.opt_g, "opt_d": self.opt_d}, self.scaler, self.rng, self.sampler)
         if saved is not None:
