@@ -78,13 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _free_style_describer():  # noqa: ANN202 - a Describer
-    """People-style descriptions, when this version's caption writer has them."""
-    try:
-        from core.data.synthetic.people import choose_stated, describe_like_people
-    except ImportError:
-        return None
+    """Free-style descriptions of the train split (core.data.synthetic.free_style)."""
+    from core.data.synthetic.free_style import describer
 
-    def describe(face: dict[str, str], rng):  # noqa: ANN001, ANN202
-        stated = choose_stated(face, rng)
-        return describe_like_people(face, stated, rng, "train"), stated
-    return describe
+    return describer("train")
