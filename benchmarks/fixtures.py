@@ -142,6 +142,10 @@ def make_trainer(run_dir: Path, widths: tuple[int, ...], batch: int, *, gp_every
         pass  # the trainer trains its own
     data = dataset if dataset is not None else faces(max(2 * batch, 16), model.resolution)
     trainer = Trainer(run_dir, config, data)
+    from core.training.device_data import device_data_enabled, to_device
+
+    if device_data_enabled(train.device_data, trainer.device):  # as train() does before its first step
+        trainer.batches.device_images, _ = to_device(data, trainer.device, workers=1)
     return trainer, position_at(trainer.config.train, len(widths) - 1, alpha)
 
 

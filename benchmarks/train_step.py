@@ -325,6 +325,11 @@ def _device_option(parser) -> None:  # noqa: ANN001 - argparse.ArgumentParser
     parser.add_argument("--device", default="cpu",
                         help="cpu (default) or cuda[:N]; on CUDA and on CPUs with hardware bfloat16, "
                              "bf16-autocast contestants are added")
+    parser.add_argument("--batch", type=int, default=None, help="batch size (default 32; 4 with --quick)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds of interleaved rounds after the warm-up (default 75; 8 with --quick)")
+    parser.add_argument("--compile", action="store_true",
+                        help="add ours with TrainConfig.compile='on' (its compile time is reported apart)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -335,10 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     gpu = device.type == "cuda"
     iterations = 10 if gpu else 1  # per timed call
     quick = args.quick
-    batch = 4 if quick else 32
-    title = "Training iteration: ours vs pro-gan-pth 3.4 (64×64, α = 0.5)"
-    report = Report("train_step_cuda" if gpu else "train_step", title + (f" on {device_name(device)}" if gpu else ""),
-                    quick, module="train_step")
+    batch = args.batch or (4 if quick else 32)
+    title = f"Training iteration: ours vs pro-gan-pth 3.4 (64×64, α = 0.5, batch {batch})"
+    name = ("train_step_cuda" if gpu else "train_step") + (f"_b{batch}" if args.batch else "")
+    report = Report(name, title + (f" on {device_name(device)}" if gpu else ""), quick, module="train_step")
     widths = fixtures.COMPARISON_WIDTHS
     bundled = fixtures.bundled_run_config()
     bundled_widths = tuple(bundled.model.channels)
@@ -382,6 +387,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     from core.devices import autocast_dtype
 
+    if args.compile:  # compiled once here, timed apart from the steps
+        compiled, pos_c = fixtures.make_trainer(root / "compiled", widths, batch, gp_every=1, dataset=dataset,
+                                                compile="on", **on)
+        started = time.perf_counter()
+        for _ in range(3):  # the first α compiles, the next makes α an input (core.training.kernels)
+            compiled.train_step(pos_c)
+        if gpu:
+            torch.cuda.synchronize(device)
+        report.notes.append(f"compile='on': first three steps (compiling) took {time.perf_counter() - started:.1f} s")
+        contestants.append(contestant("ours compiled, GP every step", lambda: compiled.train_step(pos_c)))
     if autocast_dtype("bf16", device) is not None:  # the same iterations under the trainer's bf16 autocast
         contestants += mixed_precision_contestants(root, widths, batch, latent, dataset, device, progan is not None,
                                                    contestant, report)
@@ -401,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     "T2F_KEEP_FREED_MEMORY=0)")
     try:
         rounds = interleave(contestants, warmup=1, min_rounds=2 if quick else 3, max_rounds=2 if quick else 8,
-                            budget_s=8 if quick else 75)
+                            budget_s=args.budget or (8 if quick else 75))
     finally:
         if kept_process is not None:
             kept_process.close()
