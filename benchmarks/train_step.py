@@ -387,16 +387,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     from core.devices import autocast_dtype
 
+    data_compile: dict[str, float] = {}
     if args.compile:  # compiled once here, timed apart from the steps
-        compiled, pos_c = fixtures.make_trainer(root / "compiled", widths, batch, gp_every=1, dataset=dataset,
-                                                compile="on", **on)
-        started = time.perf_counter()
-        for _ in range(3):  # the first α compiles, the next makes α an input (core.training.kernels)
-            compiled.train_step(pos_c)
-        if gpu:
-            torch.cuda.synchronize(device)
-        report.notes.append(f"compile='on': first three steps (compiling) took {time.perf_counter() - started:.1f} s")
-        contestants.append(contestant("ours compiled, GP every step", lambda: compiled.train_step(pos_c)))
+        try:
+            compiled, pos_c = fixtures.make_trainer(root / "compiled", widths, batch, gp_every=1, dataset=dataset,
+                                                    compile="on", **on)
+            started = time.perf_counter()
+            for _ in range(3):  # the first α compiles, the next makes α an input (core.training.kernels)
+                compiled.train_step(pos_c)
+            if gpu:
+                torch.cuda.synchronize(device)
+            seconds = time.perf_counter() - started
+            report.notes.append(f"compile='on': the first three steps (compiling) took {seconds:.1f} s")
+            data_compile = {"compile_seconds": seconds}
+            contestants.append(contestant("ours compiled, GP every step", lambda: compiled.train_step(pos_c)))
+        except Exception as error:  # noqa: BLE001 - a benchmark reports what does not run
+            report.notes.append(f"compile='on' failed: {type(error).__name__}: {error}")
+            log(f"  compiled contestant failed: {error}")
     if autocast_dtype("bf16", device) is not None:  # the same iterations under the trainer's bf16 autocast
         contestants += mixed_precision_contestants(root, widths, batch, latent, dataset, device, progan is not None,
                                                    contestant, report)
@@ -498,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data["seconds_per_call"] = time_stats
     data["device"] = device_name(device)
     data["iterations_per_call"] = iterations
+    data.update(data_compile)
     report.data = data
     report.notes += [
         f"depth {pos.stage} (64×64), α = {pos.alpha:.2f}, batch {batch}, latent {latent}, torch threads "
