@@ -111,7 +111,7 @@ class Objective:
         depth, alpha = pos.stage, pos.alpha
         images, captions, near_misses, mentioned = batch
         count = images.shape[0]
-        wrong = derangement(count, self.rng).to(self.device) if count > 1 else None
+        wrong = derangement(count, self.rng).to(self.device, non_blocking=True) if count > 1 else None
         contrastive = cfg.contrastive_matching
         # On the host: the losses index with it there, which never waits for the device.
         allowed = caption_pairs(captions) if contrastive else None

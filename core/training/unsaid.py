@@ -152,8 +152,8 @@ def unsaid_diversity_loss(logits: Mapping[str, torch.Tensor], twin_logits: Mappi
         agreement.append((p * q).sum(-1))
         scale = math.log(max(p.shape[-1], 2))
         doubt.append((_entropy(p) + _entropy(q)) / (2 * scale))
-    excess = (torch.stack(agreement, 1) - targets.to(p.device)).clamp_min(0) + torch.stack(doubt, 1)
-    mask = unsaid.to(p.device)
+    excess = (torch.stack(agreement, 1) - targets.to(p.device, non_blocking=True)).clamp_min(0) + torch.stack(doubt, 1)
+    mask = unsaid.to(p.device, non_blocking=True)
     return (excess * mask).sum() / mask.sum().clamp_min(1)
 
 
@@ -172,7 +172,7 @@ def unsaid_marginal_loss(logits: Mapping[str, torch.Tensor], frequencies: Mappin
         if cells is None:
             continue
         drawn = logits[name].float().softmax(-1).index_select(0, cells).mean(0)
-        wanted = freq.to(drawn.device).index_select(0, cells).mean(0)
+        wanted = freq.to(drawn.device, non_blocking=True).index_select(0, cells).mean(0)
         kl = (wanted * (wanted.clamp_min(1e-12).log() - drawn.clamp_min(1e-12).log())).sum()
         total, counted = (kl if total is None else total + kl), counted + 1
     return _zero(logits) if total is None else total / counted
@@ -188,7 +188,7 @@ def unsaid_code_loss(logits: Mapping[str, torch.Tensor], values: torch.Tensor, c
         if cells is None:
             continue
         cost = torch.nn.functional.cross_entropy(scores.float().index_select(0, cells),
-                                                 values[:, a].to(scores.device).index_select(0, cells),
+                                                 values[:, a].to(scores.device, non_blocking=True).index_select(0, cells),
                                                  reduction="sum")
         total, counted = (cost if total is None else total + cost), counted + cells.numel()
     return _zero(logits) if total is None else total / counted

@@ -54,6 +54,11 @@ class DeviceReads(TorchFunctionMode):
         for t in tensors:
             setattr(t, MARK, True)
 
+    @staticmethod
+    def _where() -> str:
+        frames = traceback.extract_stack(limit=5)[-5:-2]
+        return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in frames)
+
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
         name = getattr(func, "__name__", "")
         inputs = _tensors(args, kwargs)
@@ -70,6 +75,11 @@ class DeviceReads(TorchFunctionMode):
         result = func(*args, **(kwargs or {}))
         targets = (*args[1:], *(kwargs or {}).values())
         moved = name in ("to", "cuda") and any(isinstance(a, (torch.device, str)) for a in targets)
+        if moved and inputs and not _marked(inputs[0]) and not (kwargs or {}).get("non_blocking"):
+            # A blocking copy to a GPU waits for the device's queue to drain (cudaStreamSynchronize).
+            self.reads.append("blocking copy to the device at " + self._where())
+        elif name in ("tensor", "as_tensor") and (kwargs or {}).get("device") is not None:
+            self.reads.append("tensor made from host data on the device at " + self._where())
         if moved and inputs and result is inputs[0]:  # on the CPU ``.to(device)`` returns the host tensor itself
             result = result.view_as(result)  # on a GPU it is a copy: mark the copy, never the host tensor
         made_there = (kwargs or {}).get("device") is not None
@@ -158,10 +168,11 @@ def test_bundled_like_sync_free_steps_read_nothing_back(tmp_path, synthetic_face
 def test_the_counter_tells_device_reads_from_host_reads():
     host = torch.tensor([1.0, -1.0])
     with DeviceReads() as reads:
-        device = host.to(torch.device("cpu"))
+        device = host.to(torch.device("cpu"), non_blocking=True)
         host.tolist(), bool(host.any()), host[host > 0]  # host work: free
         device[device > 0], bool(device.any()), (device * 2).sum().item(), device.cpu()
-    assert [r.split(" ")[0] for r in reads.reads] == ["boolean-mask", "__bool__", "item", "cpu"]
+        host.to(torch.device("cpu"))  # a blocking copy to a GPU waits for its queue
+    assert [r.split(" ")[0] for r in reads.reads] == ["boolean-mask", "__bool__", "item", "cpu", "blocking"]
 
 
 def test_the_counter_sees_the_reference_path_read_every_step(tmp_path):
