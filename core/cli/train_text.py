@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
     save_model(student, args.output)
+    _write_card(student, teacher, args, done)
     print(f"{done} steps in {time.perf_counter() - started:.0f} s; model in {args.output}", file=sys.stderr)
     return 0
 
@@ -82,3 +83,21 @@ def _free_style_describer():  # noqa: ANN202 - a Describer
     from core.data.synthetic.free_style import describer
 
     return describer("train")
+
+
+def _write_card(student, teacher, args: argparse.Namespace, steps: int) -> None:  # noqa: ANN001 - T2F models
+    """The new model's card: the teacher's, with the text encoder it got and how."""
+    from core.io import atomic_write_text
+    from core.model.model_card import read_card_text, write_model_card
+    from core.model.t2f import resolve_model_folder
+
+    source = resolve_model_folder(args.from_model) if args.from_model else None
+    card = write_model_card(args.output, None, student.info, model=student.config,
+                            known_words=len(student.known_words or ()), name="A T2F Desktop model with a new reader")
+    taught = (f"\n## Its text encoder\n\nTaught by `t2f train-text --steps {args.steps} --hidden {args.hidden} "
+              f"--layers {args.layers}` ({steps} steps) from {source or 'the bundled model'}: it gives free-style "
+              f"descriptions the conditions the earlier encoder gave same-statement captions in its dialect; the "
+              f"generator is the earlier model's, unchanged.\n")
+    if source is not None and read_card_text(source):
+        taught += "\nThe earlier model's card follows.\n\n" + read_card_text(source).replace("\n# ", "\n## ")
+    atomic_write_text(card, card.read_text(encoding="utf-8") + taught)

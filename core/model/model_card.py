@@ -47,6 +47,14 @@ def _data_lines(config: RunConfig | None, dataset: str) -> list[str]:
             "its captions use; its faces are as good, as varied and as fair as that data."]
 
 
+def _tokens(model: ModelConfig) -> str:
+    """How the text encoder reads words: its own SentencePiece pieces, or pretrained word vectors."""
+    if model.word_vectors:
+        return (f"{model.word_vectors} word vectors ({model.vocab_size:,} subword tokens, {model.max_tokens} "
+                f"tokens, from the installed wordllama package)")
+    return f"SentencePiece ({model.vocab_size:,} pieces, {model.max_tokens} tokens)"
+
+
 def _architecture_rows(model: ModelConfig, info: Any) -> list[tuple[str, str]]:
     widths = ", ".join(str(c) for c in model.channels)
     res = model.resolution
@@ -54,9 +62,8 @@ def _architecture_rows(model: ModelConfig, info: Any) -> list[tuple[str, str]]:
         ("draws", f"{info.resolution}×{info.resolution}" + (f" (of {res}×{res})" if info.resolution != res else "")),
         ("trained for", f"{info.images_seen:,} images, {info.step:,} steps"),
         ("generator", f"ProGAN, widths {widths} (4×4 … {res}×{res})"),
-        ("text encoder", f"SentencePiece ({model.vocab_size:,} pieces, {model.max_tokens} tokens), embedding "
-                         f"{model.embedding_dim}, {model.text_layers}-layer LSTM of {model.text_hidden}, "
-                         f"summary: {model.text_summary}"),
+        ("text encoder", f"{_tokens(model)}, embedding {model.embedding_dim}, {model.text_layers}-layer LSTM of "
+                         f"{model.text_hidden}, summary: {model.text_summary}"),
         ("latent", f"text {model.ca_dim} (conditioning augmentation) + noise {model.noise_dim}"),
     ]
     return rows

@@ -107,7 +107,9 @@ class T2F(nn.Module):
         if self.config.word_vectors:  # the vectors know the words themselves: nothing is replaced
             from core.text.word_vectors import read_by_meaning
 
-            return read_by_meaning(text, self.tokenizer, self.known_words)
+            if self._words_as_written:
+                return read_by_meaning(text, self.tokenizer, self.known_words)
+            return read_by_meaning(text, self.tokenizer, self.known_words, self._word_reader)
         if self._word_reader is None or self._words_as_written:
             return Reading(text)
         return self._word_reader.read(text)

@@ -167,26 +167,49 @@ class SubwordTokenizer:
 NEAR = 0.45
 
 
-def read_by_meaning(text: str, tokenizer: SubwordTokenizer, known: frozenset[str] | None) -> Reading:
-    """What a word-vector model makes of ``text``: each word its training captions never used,
-    once, with the nearest word they did use (or as unknown when none is near), and how much of a
-    long text it reads. The text itself reaches the encoder unchanged."""
+def read_by_meaning(text: str, tokenizer: SubwordTokenizer, known: frozenset[str] | None,
+                    lexicon_reader: object | None = None) -> Reading:
+    """What a word-vector model makes of ``text``: each word its training captions never used, once,
+    with the nearest word they did use — or, when no training word is near, the word WordNet links it
+    to (``lexicon_reader``, a :class:`core.text.lexicon.WordReader`), which then replaces it in the
+    text the encoder reads; else it stays as written (new to the model). And how much of a long text
+    it reads.
+
+    Why both: the vectors place common words well ("female" next to "woman") where WordNet misreads
+    them ("female" → "person"), and WordNet knows rare words the vectors do not place ("madam",
+    "inky"); each is used where it is the better reader.
+    """
     cut = tokenizer.characters_read(text)
     reading_end = cut if cut < len(text) else None
     if not known:
         return Reading(text, characters_read=reading_end)
-    near, unknown = {}, {}
+    near, new, replaced, decided = {}, {}, {}, {}
     vectors = _KnownVectors.of(tokenizer, known)
-    for match in WORD.finditer(text[:cut]):
-        word = match.group(0).lower()
-        if word in known or word in near or word in unknown or word in FUNCTION_WORDS or len(word) < 3:
-            continue
-        closest, similarity = vectors.nearest(word)
-        if similarity >= NEAR:
-            near[word] = closest
-        else:
-            unknown[word] = None
-    return Reading(text, near=tuple(near.items()), new=tuple(unknown), characters_read=reading_end)
+    pieces, end = [], 0
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        lower = word.lower()
+        substitute = None
+        if lower not in known and lower not in FUNCTION_WORDS and len(lower) >= 3:
+            if lower not in decided:
+                closest, similarity = vectors.nearest(lower)
+                if similarity >= NEAR:
+                    decided[lower] = None
+                    near.setdefault(lower, closest)
+                else:
+                    decided[lower] = lexicon_reader.substitute(word) if lexicon_reader is not None else None
+                    if decided[lower] is None or decided[lower].lower() == lower:
+                        decided[lower] = None
+                        new.setdefault(lower)
+            substitute = decided[lower]
+        pieces.append(text[end:match.start()])
+        pieces.append(substitute if substitute is not None else word)
+        if substitute is not None:
+            replaced.setdefault((word, substitute))
+        end = match.end()
+    pieces.append(text[end:])
+    return Reading("".join(pieces), replaced=tuple(replaced), near=tuple(near.items()), new=tuple(new),
+                   characters_read=reading_end)
 
 
 class _KnownVectors:

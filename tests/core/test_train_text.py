@@ -36,3 +36,5 @@ def test_t2f_train_text_writes_a_model_that_loads_and_reads_word_vectors(tiny_ru
     assert all(torch.equal(a, b) for a, b in zip(model.generator.state_dict().values(),
                                                  teacher.generator.state_dict().values()))
     assert model.info == teacher.info
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "wordllama-256 word vectors" in card and "t2f train-text --steps 3" in card
