@@ -102,9 +102,10 @@ def unread_characters(tokenizer, text: str) -> list[str]:  # noqa: ANN001 - a co
     punctuation is not listed, as it never asks for anything."""
     from core.text.tokenizer import UNK_ID
 
+    unknown = getattr(tokenizer, "unk_id", UNK_ID)
     unread = []
     for char in dict.fromkeys(c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "LP"):
-        if UNK_ID in tokenizer.encode(char):
+        if unknown in tokenizer.encode(char):
             unread.append(char)
     return unread
 

@@ -107,6 +107,9 @@ class SubwordTokenizer:
     :class:`core.text.tokenizer.Tokenizer`): case folded, every text starts with the start token,
     an empty text is the start token alone, long texts are cut to ``max_tokens``."""
 
+    #: The id of a piece the vocabulary cannot read (Llama-2's <unk>; its byte fallback makes it rare).
+    unk_id = PAD_ID
+
     def __init__(self, name: str, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         self.name = name
         self.vectors = load_word_vectors(name)

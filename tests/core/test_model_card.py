@@ -90,7 +90,7 @@ def test_the_bundled_model_card_describes_the_shipped_model():
     assert f"{info.images_seen:,} images, {info.step:,} steps" in card
     assert f"widths {', '.join(map(str, model.channels))}" in card
     if model.word_vectors:
-        assert f"{model.word_vectors} word vectors ({model.vocab_size:,} subword tokens, {model.max_tokens} tokens)" in card
+        assert f"{model.word_vectors} word vectors ({model.vocab_size:,} subword tokens, {model.max_tokens} tokens" in card
     else:
         assert f"SentencePiece ({model.vocab_size} pieces, {model.max_tokens} tokens)" in card
     assert f"{model.text_layers}-layer LSTM of {model.text_hidden}" in card
