@@ -5,10 +5,10 @@
 #   OUT=DIR bash scripts/gpu_lease.sh
 #
 #   1. the machine: GPU, driver, torch, cores;
-#   2. benchmarks (BENCH=skip leaves them out): benchmarks.train_step --device cuda at batch 32 (with a
-#      compiled contestant, its compile time apart) and at batch 256, benchmarks.utilisation --device
-#      cuda at both (images/s, fraction of the measured fp32 and bf16 matmul peaks); pro-gan-pth 3.4
-#      joins if .lease/site holds it (the machine cannot download);
+#   2. benchmarks (BENCH=skip leaves them out; none starts after BENCH_S=200 s): benchmarks.train_step
+#      --device cuda at batch 32 and 256, benchmarks.utilisation --device cuda at both (images/s, the
+#      fraction of the measured fp32 and bf16 matmul peaks), then train_step with a compiled contestant
+#      (its compile time apart); pro-gan-pth 3.4 joins if .lease/site holds it (no downloads there);
 #   3. scripts/gpu_run.py: draws the synthetic faces on every core but one into GPU memory, trains
 #      until the deadline — continuing FROM_MODEL (default: the shipped model; FROM_MODEL=none trains
 #      the PRESET from scratch) at batch BATCH with the square-root lr rule, bf16, sync-free steps —
@@ -50,17 +50,22 @@ say "1. the machine"
 
 QUICK=""
 [ "$TINY" = 1 ] && QUICK="--quick"
+# Each benchmark writes its own JSON as it ends; none starts after BENCH_S seconds (training needs the rest).
+BENCH_S=${BENCH_S:-200}
+bench() {  # bench SECONDS NAME ARGS…: one benchmark under a timeout, if the benchmark phase has time left
+  local limit=$1 name=$2; shift 2
+  if [ "$(elapsed)" -ge "$BENCH_S" ]; then say "skipped $name (benchmark time is up)"; return; fi
+  timeout "$limit" $PY -m "$@" --device "$DEVICE" $QUICK --out "$OUT/bench" > "$OUT/bench/$name.txt" 2>&1 \
+    || say "$name failed or timed out (see bench/$name.txt)"
+}
 if [ "$BENCH" != skip ]; then
   say "2. benchmarks"
-  timeout 110 $PY -m benchmarks.train_step --device "$DEVICE" --batch 32 --compile --budget 25 $QUICK \
-    --out "$OUT/bench" > "$OUT/bench/train_step_b32.txt" 2>&1 || say "train_step batch 32 failed or timed out"
-  timeout 80 $PY -m benchmarks.train_step --device "$DEVICE" --batch 256 --budget 20 $QUICK \
-    --out "$OUT/bench" > "$OUT/bench/train_step_b256.txt" 2>&1 || say "train_step batch 256 failed or timed out"
-  for b in 32 256; do
-    timeout 40 $PY -m benchmarks.utilisation --device "$DEVICE" --batch $b $QUICK --out "$OUT/bench" \
-      > "$OUT/bench/utilisation_b$b.txt" 2>&1 || say "utilisation batch $b failed or timed out"
-  done
-  grep -h "img/s\|utilisation\|peak\|compile" "$OUT"/bench/*.txt | grep -v "round" | head -40
+  bench 70 train_step_b32 benchmarks.train_step --batch 32 --budget 20
+  bench 70 train_step_b256 benchmarks.train_step --batch 256 --budget 15
+  bench 40 utilisation_b32 benchmarks.utilisation --batch 32
+  bench 40 utilisation_b256 benchmarks.utilisation --batch 256
+  bench 90 train_step_compiled benchmarks.train_step --batch 32 --budget 5 --compile  # compile time apart
+  grep -h "img/s\|utilisation\|peak\|compil" "$OUT"/bench/*.txt | grep -v "round\|warm-up" | head -60
 fi
 
 say "3. training"

@@ -95,7 +95,11 @@ def evaluate(args: argparse.Namespace) -> int:
                "--json", str(args.out / "evaluation.json"), "--device", args.device, "--no-artefacts"]
     if args.tiny:
         command += ["--seeds", "2", "--no-paraphrase"]
-    return subprocess.run(command, cwd=ROOT, timeout=args.eval_timeout).returncode
+    try:
+        return subprocess.run(command, cwd=ROOT, timeout=args.eval_timeout).returncode
+    except subprocess.TimeoutExpired:
+        print(f"evaluation did not finish in {args.eval_timeout:.0f} s", flush=True)
+        return 124
 
 
 def main(argv: list[str] | None = None) -> int:
