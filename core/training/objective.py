@@ -137,7 +137,7 @@ class Objective:
             text_d = self.critic_text(ids, lengths, embedding)
             real_features = features(real)
             real_scores = critic.head(real_features, text_d).float()
-            fake_scores = critic.head(features(fake.detach()), text_d).float()
+            fake_scores = critic.final.head(features(fake.detach()), text_d).float()  # = critic(fake, text)
             if contrastive:
                 with torch.no_grad():  # logged only
                     pairs = critic.pair_scores(real_features, text_d).float()

@@ -69,8 +69,8 @@ def test_the_critic_reads_the_generators_embedding_through_a_compressed_concaten
 def test_t2f_paper_trains_with_its_own_objective(tmp_path, monkeypatch):
     trainer = Trainer(tmp_path / "run", _small_paper_config(), make_toy_dataset(32))
     noise_draws, texts_seen = [], []
-    draw, head = trainer.objective.noise, trainer.discriminator.head
-    monkeypatch.setattr(trainer.objective, "noise", lambda n: noise_draws.append(n) or draw(n))
+    draw, head = trainer.objective.host_noise, trainer.discriminator.head  # every draw of (z, ε)
+    monkeypatch.setattr(trainer.objective, "host_noise", lambda n: noise_draws.append(n) or draw(n))
     monkeypatch.setattr(trainer.discriminator, "head",
                         lambda h, text: texts_seen.append(text.requires_grad) or head(h, text))
     encoder_before = [p.detach().clone() for p in trainer.model.text_encoder.parameters()]
