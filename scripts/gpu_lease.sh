@@ -75,6 +75,11 @@ RUN=${RUN:-/tmp/lease-run}
 rm -rf "$RUN"
 ARGS=(--seconds "$left" --out "$OUT" --device "$DEVICE" --precision "$PRECISION" --batch "$BATCH"
       --faces "$FACES" --eval-n "$EVAL_N" --eval-timeout "$EVAL_S" --preset "$PRESET")
+if [ "$FROM_MODEL" != none ] && ! $PY -c "import sys; from core.model.t2f import T2F; T2F.load(sys.argv[1], device='cpu')" \
+    "$FROM_MODEL" > "$OUT/from_model.txt" 2>&1; then
+  say "$FROM_MODEL does not load here (see from_model.txt: its word vectors' package?): training $PRESET from scratch"
+  FROM_MODEL=none
+fi
 [ "$FROM_MODEL" != none ] && ARGS+=(--from-model "$FROM_MODEL")
 [ "$TINY" = 1 ] && ARGS+=(--tiny)
 if [ "$left" -gt 5 ]; then
