@@ -84,3 +84,41 @@ def resolve_device(name: str | torch.device = "auto") -> torch.device:
     if device.type == "mps" and name not in available_devices():
         raise ValueError("MPS was requested but is not available")
     return device
+
+
+#: Environment variables that fix torch's thread count; where one is set, it wins.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "T2F_THREADS")
+
+
+def training_threads(cores: int | None = None, load: float | None = None) -> int:
+    """torch's intra-op threads for training on the CPU: the cores others are not using, less one.
+
+    Why. torch's default is one thread per core, and its threads meet at a barrier after every
+    operation, spinning while they wait. When another process takes a core, the thread that lost
+    it holds every barrier back for a scheduler time slice: the tiny preset's step went from 219
+    to 0.8 images/s with 2 threads beside 4 busy processes on 2 cores, where 1 thread still made 28
+    (benchmarks/cli_under_load.py; experiments/cli-under-load.md). On an idle machine the second
+    thread gained only 1.3× (169 → 219). So a core is always left spare, and the cores the load
+    average says others are using: 1 thread on 2 cores, 15 on an idle 16.
+    """
+    cores = usable_cpu_cores() if cores is None else cores
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):  # Windows has no load average
+            load = 0.0
+    busy = max(1, int(load + 0.5))
+    return max(1, min(cores, cores - busy))
+
+
+def use_training_threads() -> int:
+    """Set torch's thread count to :func:`training_threads` unless ``OMP_NUM_THREADS`` (or
+    ``T2F_THREADS``, which sets it) says otherwise; returns the count in use."""
+    for name in THREAD_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            torch.set_num_threads(int(value))
+            return int(value)
+    threads = training_threads()
+    torch.set_num_threads(threads)
+    return threads
