@@ -221,6 +221,12 @@ class GenerateView(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.copy_button)
         layout.addLayout(bar)
+        # Above the faces, where they are judged: a model too little trained to draw faces says so.
+        self.training_note = QLabel(results)
+        self.training_note.setWordWrap(True)
+        self.training_note.setToolTip("From the number of images the model has seen (Model panel: Images seen)")
+        self.training_note.hide()
+        layout.addWidget(self.training_note)
 
         self.faces = QStackedWidget(results)
         self.grid = FaceGrid(self.faces)
@@ -398,9 +404,19 @@ class GenerateView(QWidget):
         for widget in (self.generate_button, self.save_button, self.copy_button):
             widget.setEnabled(has_model)
         self._update_note()
+        self._update_training_note(model)
         if has_model:
             self.export_size.set_resolution(model.info.resolution)
             self.generate(explicit=False)
+
+    def _update_training_note(self, model: object) -> None:
+        from t2f_desktop.widgets.model_info import training_hint
+
+        hint = None
+        if model is not None:
+            hint = training_hint(model.info.images_seen, model.info.resolution, model.config.resolution)
+        self.training_note.setText(f"⚠ {hint}" if hint else "")
+        self.training_note.setVisible(bool(hint))
 
     def _use_example(self, prompt: str) -> None:
         self.prompt.set_text(prompt)
