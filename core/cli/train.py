@@ -221,6 +221,19 @@ def _make_trainer(args: argparse.Namespace, printer: ProgressPrinter):  # noqa: 
 
 
 def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from core.devices import use_training_threads
+
+    threads = torch.get_num_threads()
+    use_training_threads()  # one thread per free core, less one: a busy machine must not stall the run
+    try:
+        return _train(args)
+    finally:
+        torch.set_num_threads(threads)  # as it was (the CLI may run inside another program, or a test)
+
+
+def _train(args: argparse.Namespace) -> int:
     from core.training.distributed import leave_process_group
 
     printer = ProgressPrinter(args.quiet)

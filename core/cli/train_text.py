@@ -40,6 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from core.devices import use_training_threads
+
+    threads = torch.get_num_threads()
+    use_training_threads()
+    try:
+        return _teach(args)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _teach(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from core.cli.common import load_model
