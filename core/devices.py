@@ -113,12 +113,17 @@ def training_threads(cores: int | None = None, load: float | None = None) -> int
 
 def use_training_threads() -> int:
     """Set torch's thread count to :func:`training_threads` unless ``OMP_NUM_THREADS`` (or
-    ``T2F_THREADS``, which sets it) says otherwise; returns the count in use."""
+    ``T2F_THREADS``, which sets it) says otherwise; returns the count in use. Ranks that
+    ``torchrun`` starts on one machine (``LOCAL_WORLD_SIZE``) share the cores between them."""
     for name in THREAD_VARIABLES:
         value = os.environ.get(name, "").strip()
         if value.isdigit() and int(value) > 0:
             torch.set_num_threads(int(value))
             return int(value)
-    threads = training_threads()
+    try:
+        ranks = max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
+    except ValueError:
+        ranks = 1
+    threads = max(1, training_threads() // ranks)
     torch.set_num_threads(threads)
     return threads

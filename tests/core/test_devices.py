@@ -28,5 +28,7 @@ def test_an_explicit_thread_count_wins(monkeypatch):
         monkeypatch.setattr("core.devices.os.getloadavg", lambda: (0.0, 0.0, 0.0))
         monkeypatch.setattr("core.devices.usable_cpu_cores", lambda: 4)
         assert use_training_threads() == 3 and torch.get_num_threads() == 3
+        monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")  # two torchrun ranks on this machine share it
+        assert use_training_threads() == 1
     finally:
         torch.set_num_threads(before)
