@@ -16,6 +16,10 @@ from core.cli.common import positive_int
 from core.cli.errors import CLIError
 
 
+#: The free-style description writers (core.data.synthetic.free_style and .people).
+WRITERS = ("free-style", "people", "both")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train-text", help="teach a model to read people's descriptions (a new text encoder, same faces)",
@@ -35,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="longest description read, in subword tokens (default 384: about 1,400 characters)")
     parser.add_argument("--no-free-style", action="store_true",
                         help="train on the model's own caption dialect only (no free-style descriptions)")
+    parser.add_argument("--writer", choices=WRITERS, default="free-style",
+                        help="who writes the free-style descriptions: free-style (shorter; the bundled model's "
+                             "reader was taught with it), people (longer, more frames), or both in turn")
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.set_defaults(func=run)
 
@@ -66,7 +73,7 @@ def _teach(args: argparse.Namespace) -> int:
     teacher = load_model(args.from_model, "cpu")
     config = student_config(teacher.config, hidden=args.hidden, layers=args.layers, max_tokens=args.max_tokens)
     student = build_student(teacher, config)
-    describe = None if args.no_free_style else _free_style_describer()
+    describe = None if args.no_free_style else _free_style_describer(args.writer)
     settings = TextDistillSettings(steps=args.steps, batch=args.batch, lr=args.lr, seed=args.seed)
     stopping = {"asked": False}
 
@@ -91,11 +98,21 @@ def _teach(args: argparse.Namespace) -> int:
     return 0
 
 
-def _free_style_describer():  # noqa: ANN202 - a Describer
-    """Free-style descriptions of the train split (core.data.synthetic.free_style)."""
+def _free_style_describer(writer: str = "free-style"):  # noqa: ANN202 - a Describer
+    """Free-style descriptions of the train split, from ``writer`` (see :data:`WRITERS`)."""
     from core.data.synthetic.free_style import describer
+    from core.data.synthetic.people import choose_stated, describe_like_people
 
-    return describer("train")
+    def people(face, rng):  # noqa: ANN001, ANN202
+        stated = choose_stated(face, rng)
+        return describe_like_people(face, stated, rng, "train"), stated
+
+    free_style = describer("train")
+    if writer == "free-style":
+        return free_style
+    if writer == "people":
+        return people
+    return lambda face, rng: (free_style if rng.random() < 0.5 else people)(face, rng)
 
 
 def _write_card(student, teacher, args: argparse.Namespace, steps: int) -> None:  # noqa: ANN001 - T2F models

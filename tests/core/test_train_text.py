@@ -38,3 +38,18 @@ def test_t2f_train_text_writes_a_model_that_loads_and_reads_word_vectors(tiny_ru
     assert model.info == teacher.info
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "wordllama-256 word vectors" in card and "t2f train-text --steps 3" in card
+
+
+def test_each_writer_states_what_it_says_it_states():
+    import numpy as np
+
+    from core.cli.train_text import WRITERS, _free_style_describer
+    from core.data.synthetic.attributes import sample_attributes
+
+    rng = np.random.default_rng(0)
+    for writer in WRITERS:
+        describe = _free_style_describer(writer)
+        for _ in range(20):
+            face = sample_attributes(rng)
+            text, stated = describe(face, rng)
+            assert text and set(stated) <= set(face), writer
