@@ -106,9 +106,13 @@ class Tokenizer:
 
     def batch(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """``(ids B×T, lengths B)`` padded with ``PAD_ID`` to the longest text in the batch."""
-        encoded = [self.encode(t) for t in texts]
-        lengths = torch.tensor([len(e) for e in encoded], dtype=torch.long)
-        ids = torch.full((len(encoded), int(lengths.max()) if encoded else 1), PAD_ID, dtype=torch.long)
-        for row, seq in enumerate(encoded):
-            ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-        return ids, lengths
+        return padded_batch([self.encode(t) for t in texts], PAD_ID)
+
+
+def padded_batch(encoded: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(ids B×T, lengths B)``: token id lists padded with ``pad_id`` to the longest."""
+    lengths = torch.tensor([len(e) for e in encoded], dtype=torch.long)
+    ids = torch.full((len(encoded), int(lengths.max()) if encoded else 1), pad_id, dtype=torch.long)
+    for row, seq in enumerate(encoded):
+        ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+    return ids, lengths

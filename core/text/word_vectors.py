@@ -142,12 +142,9 @@ class SubwordTokenizer:
 
     def batch(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """``(ids B×T, lengths B)`` padded to the longest text in the batch."""
-        encoded = [self.encode(t) for t in texts]
-        lengths = torch.tensor([len(e) for e in encoded], dtype=torch.long)
-        ids = torch.full((len(encoded), int(lengths.max()) if encoded else 1), PAD_ID, dtype=torch.long)
-        for row, seq in enumerate(encoded):
-            ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-        return ids, lengths
+        from core.text.tokenizer import padded_batch
+
+        return padded_batch([self.encode(t) for t in texts], PAD_ID)
 
     def save(self, path: str | Path) -> None:
         """A model folder's ``tokenizer.model`` for these vectors: a JSON reference, not the table."""

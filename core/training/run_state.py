@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,10 +139,21 @@ def export_model(ema: T2F, folder: Path, pos: Position, progress: RunProgress, d
     """Save the EMA model at ``pos``, replacing ``folder`` in one rename."""
     ema.info = ModelInfo(depth=pos.stage, alpha=pos.alpha, images_seen=progress.images_seen,
                          dataset=dataset, step=progress.step)
+
+    def write(staging: Path) -> None:
+        ema.save(staging)
+        write_export_card(staging, folder.parent)
+
+    replace_model_folder(folder, write)
+
+
+def replace_model_folder(folder: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` fill ``folder.new``, then swap it for ``folder`` (via ``folder.old``), so a
+    reader finds the old model or the new one, never half of one (see
+    :data:`core.model.t2f.EXPORT_LEFTOVERS` for a kill between the renames)."""
     staging = folder.with_name(folder.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
-    ema.save(staging)
-    write_export_card(staging, folder.parent)
+    write(staging)
     previous = folder.with_name(folder.name + ".old")
     shutil.rmtree(previous, ignore_errors=True)
     if folder.exists():

@@ -17,7 +17,6 @@ so a student that matches its teacher on the old dialect draws the same faces fo
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,12 +144,6 @@ def distill(teacher: T2F, student: T2F, settings: TextDistillSettings, describe:
 
 def save_model(model: T2F, folder: Path) -> None:
     """Write ``model`` to ``folder``, replacing what is there in one rename."""
-    staging = folder.with_name(folder.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    model.save(staging)
-    previous = folder.with_name(folder.name + ".old")
-    shutil.rmtree(previous, ignore_errors=True)
-    if folder.exists():
-        folder.rename(previous)
-    staging.rename(folder)
-    shutil.rmtree(previous, ignore_errors=True)
+    from core.training.run_state import replace_model_folder
+
+    replace_model_folder(folder, model.save)
