@@ -15,7 +15,9 @@ MAX_FACES = 256
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("generate", help="draw faces from a description",
                                    description="Draw N faces for a description; several faces are saved as one grid.")
-    parser.add_argument("text", help='the description (use "" for none)')
+    parser.add_argument("text", nargs="?", default=None, help='the description (use "" for none)')
+    parser.add_argument("--face", type=Path, metavar="FILE",
+                        help="draw a saved face file (.t2fface) instead of a description")
     parser.add_argument("-o", "--output", type=Path, default=Path("face.png"),
                         help="image file; the extension picks the format: .png, .jpg/.jpeg or .webp "
                              "(default face.png)")
@@ -43,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
     if args.seed + args.n - 1 > MAX_SEED:
         raise CLIError(f"seeds {args.seed}..{args.seed + args.n - 1} exceed the largest seed {MAX_SEED}")
     output = image_output(args.output)
+    if (args.face is None) == (args.text is None):
+        raise CLIError("give a description or --face FILE (one of them)")
     model = load_model(args.model, args.device)
+    if args.face is not None:
+        return draw_face_file(model, args.face, output, args.scale)
     if model.tokenizer.is_empty(args.text):
         print("note: empty description — drawing from the learned 'no description' embedding", file=sys.stderr)
     elif reading := model.read(args.text).describe():
@@ -59,4 +65,30 @@ def run(args: argparse.Namespace) -> int:
         picture = picture.repeat(args.scale, axis=0).repeat(args.scale, axis=1)
     save_image(picture, output)
     print(f"saved {args.n} face(s) at {images.shape[1]}×{images.shape[2]} to {output}")
+    return 0
+
+
+def draw_face_file(model, path: Path, output: Path, scale: int = 1) -> int:  # noqa: ANN001
+    """``--face``: render the drawn latent stored in a face file (no directions needed), exactly."""
+    import torch
+
+    from core.cli.errors import CLIError
+    from core.image_files import save_image
+    from core.io import ModelFileError
+    from core.model.t2f import to_uint8
+    from core.refine import load_face, model_id
+
+    try:
+        face = load_face(path)
+        warning = face.check_model(model, model_id(model))
+    except (ModelFileError, ValueError) as error:
+        raise CLIError(str(error)) from None
+    if warning:
+        print(f"note: {warning}", file=sys.stderr)
+    with torch.inference_mode():
+        image = to_uint8(model.synthesize(face.latent[None].to(model.device)))[0]
+    if scale > 1:
+        image = image.repeat(scale, 0).repeat(scale, 1)
+    save_image(image, output)
+    print(f"saved the face of {path.name} ({image.shape[0]}×{image.shape[1]}) to {output}")
     return 0

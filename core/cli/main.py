@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "train": ("train", "train a model (or resume a run)"),
     "train-text": ("train_text", "teach a model to read people's descriptions (a new text encoder, same faces)"),
     "generate": ("generate", "draw faces from a description"),
+    "edit": ("edit", "move a saved face along attribute sliders (older, smiling, glasses...)"),
     "interpolate": ("interpolate", "animate between two (description, seed) faces"),
     "info": ("info", "describe a model or run folder"),
     "data": ("data_cmd", "create, preview and inspect training data"),
