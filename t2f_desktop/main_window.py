@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar,
                                QWidget)
 
-from t2f_desktop import __version__, dialogs, help_dialogs
+from t2f_desktop import __version__, dialogs, help_dialogs, refine_actions
 from t2f_desktop.help_dialogs import HelpWindow
 from t2f_desktop.history import History
 from t2f_desktop.icon import app_icon
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        refine_actions.install(self)  # the Refine tab, its File commands and face-file drops
         self._update_title()
         self._update_actions()
         self._restore_window()
@@ -465,6 +466,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self._closing = True
+        self.refine_view.stop()
         self.save_settings()
         self.train_view.monitor.stop_following()
         self.train_view.controller.stop_and_wait()

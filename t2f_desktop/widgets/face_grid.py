@@ -21,7 +21,7 @@ class FaceGrid(QWidget):
     """Tiles of :class:`FaceView` with a caption each (the seed)."""
 
     face_clicked = Signal(int)
-    #: ``(index, action)`` from a tile's context menu: "save", "copy", "endpoint-a", "endpoint-b".
+    #: ``(index, action)`` from a tile's context menu: "save", "copy", "endpoint-a", "endpoint-b", "refine".
     face_action = Signal(int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -95,7 +95,8 @@ class FaceGrid(QWidget):
         menu = QMenu(self)
         for label, action in (("Enlarge", "enlarge"), ("Save face…", "save"), ("Copy face", "copy"), (None, None),
                               ("Use as interpolation start (A)", "endpoint-a"),
-                              ("Use as interpolation end (B)", "endpoint-b")):
+                              ("Use as interpolation end (B)", "endpoint-b"), (None, None),
+                              ("Refine this face", "refine")):
             if label is None:
                 menu.addSeparator()
                 continue
