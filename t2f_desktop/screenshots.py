@@ -159,6 +159,11 @@ def render_all(out_dir: Path, model: Path | None = None, train_seconds: float = 
     wait_until(lambda: not window.runner.busy and interpolate.grid_images is not None, 60)
     shooter.shoot(window, "06-interpolate-grid")
 
+    # Refine: one face steered by picks and sliders (t2f_desktop.screenshots_refine).
+    from t2f_desktop.screenshots_refine import shoot_refine
+
+    shoot_refine(window, shooter, wait_until)
+
     # The About box.
     box = QMessageBox(QMessageBox.Icon.NoIcon, "About T2F Desktop", window.about_html(), parent=window)
     box.setIconPixmap(window.windowIcon().pixmap(64, 64))

@@ -286,8 +286,8 @@ class RefineView(QWidget):
             self.prompt.setPlainText(r.text)
         self.prompt.blockSignals(False)
         self.sliders.set_positions(r.sliders)
+        self.redraw()  # the faces first, then the history strip's thumbnails
         self._refresh_strip()
-        self.redraw()
         self._update_enabled()
 
     # ---- drawing --------------------------------------------------------------------------------
