@@ -26,7 +26,7 @@ import torch
 threads, steps, budget = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 if threads:
     torch.set_num_threads(threads)
-from core.config import preset
+from core.presets import preset
 from core.training.memory import keep_freed_memory
 from core.training.schedule import position
 from core.training.trainer import Trainer

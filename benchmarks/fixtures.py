@@ -29,7 +29,8 @@ TEXTS = (
 
 def bundled_run_config():  # noqa: ANN201 - core.config.RunConfig
     """``configs/bundled.json`` (the config the bundled model is trained with), else preset ``default``."""
-    from core.config import RunConfig, preset
+    from core.config import RunConfig
+    from core.presets import preset
 
     try:
         return RunConfig.load(BUNDLED_CONFIG)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.config import preset  # noqa: E402
+from core.presets import preset  # noqa: E402
 from core.model.t2f import T2F  # noqa: E402
 from core.training.trainer import Trainer  # noqa: E402
 

@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.config import RunConfig, preset  # noqa: E402
+from core.config import RunConfig  # noqa: E402
+from core.presets import preset  # noqa: E402
 from core.training.kernels import scaled_lr  # noqa: E402
 
 

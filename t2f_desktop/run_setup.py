@@ -1,6 +1,6 @@
 """From the Train view's form to a :class:`core.config.RunConfig` (no Qt).
 
-Presets come from :func:`core.config.preset`; "custom" starts from the default preset at the
+Presets come from :func:`core.presets.preset`; "custom" starts from the default preset at the
 chosen resolution and replaces the schedule and optimiser settings the form exposes. A run that
 starts from a trained model keeps the preset's training settings but takes the model's networks,
 and its schedule continues the model's for the number of images the form asks for.
@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.config import DataConfig, RunConfig
+from core.presets import fit_to_data, preset, reader_lacks_labels
 from core.model.t2f import ModelCard, ModelInfo, read_model_card
 from core.training.schedule import schedule_after_model
 

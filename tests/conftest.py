@@ -40,7 +40,7 @@ def make_toy_dataset(count: int = 64, resolution: int = 16, seed: int = 0):
 
 
 def tiny_config(resolution: int = 16, stage_images: int = 160, batch: int = 8, **train_overrides):
-    from core.config import preset
+    from core.presets import preset
 
     config = preset("tiny", resolution)
     stages = config.model.depths

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from core.cli.common import positive_int
 from core.cli.errors import CLIError
-from core.config import PRESETS, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.config import RunConfig
+from core.presets import PRESETS, fit_to_data, preset, reader_lacks_labels
 from core.training.events import Event, StepMetrics, TrainingFinished, TrainingStarted, describe
 
 

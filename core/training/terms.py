@@ -4,7 +4,7 @@ A term says its name, the ``TrainConfig`` field that holds its weight, whether i
 attribute reader, the metric key it logs under and the label and tooltip the app's loss plot shows.
 Everything else reads those declarations: :mod:`core.training.objective` adds the active terms in
 the order of :data:`GENERATOR_TERMS`, config validation refuses a reader term without a reader,
-:func:`core.config.without_attribute_reader` turns every reader term off, and the loss plot builds
+:func:`core.presets.without_attribute_reader` turns every reader term off, and the loss plot builds
 its legend from :func:`plot_series`. Adding a term is one class here and one weight field.
 
 The critic's part of the objective is T2F's: a Wasserstein estimate with a matching-aware term in

@@ -233,7 +233,7 @@ class TrainSetup(QWidget):
     # ---- preset and custom fields ---------------------------------------------------------------
     def _on_preset(self) -> None:
         """Show the chosen preset's values; only Custom makes them editable."""
-        from core.config import preset
+        from core.presets import preset
 
         key = self.preset.currentData()
         custom = key == "custom"
@@ -294,7 +294,7 @@ class TrainSetup(QWidget):
             except ValueError:
                 pass  # the summary below says what is wrong
         elif self._showing_model:  # back to new networks: the preset's own schedule again
-            from core.config import preset
+            from core.presets import preset
 
             size = self.size.currentData() if custom else self.preset.currentData()
             try:

@@ -32,7 +32,7 @@ RESOLUTION = 16
 
 def tiny_config(stage_images: int = 64, batch: int = 8, **train: Any):
     """The tiny preset at 16×16 with short stages, on the CPU."""
-    from core.config import preset
+    from core.presets import preset
 
     config = preset("tiny", RESOLUTION)
     stages = len(config.train.stage_images)

@@ -15,7 +15,7 @@ from t2f_desktop.run_setup import RunForm, build_config, describe_schedule, pars
 
 
 def test_progress_from_a_metrics_record():
-    from core.config import preset
+    from core.presets import preset
 
     train = preset("tiny", 16).train  # 3 stages of 2000 images
     record = {"step": 10, "images_seen": 3000, "total_images": 6000, "stage": 1, "stages": 3,
@@ -71,7 +71,7 @@ def test_custom_config_from_the_form():
 
 
 def test_recommended_preset_is_the_bundled_recipe_and_reads_attributes_only_where_faces_are_labelled():
-    from core.config import preset
+    from core.presets import preset
 
     synthetic = build_config(RunForm(preset="bundled", source="synthetic:20000", device="auto"))
     assert synthetic == preset("bundled")  # the form adds nothing the CLI's preset lacks

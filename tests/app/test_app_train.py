@@ -122,7 +122,7 @@ def test_start_from_the_form_runs_to_completion_and_use_this_model(train_view, q
 
 
 def test_recommended_preset_fills_the_form_with_the_bundled_recipe(train_view):
-    from core.config import preset
+    from core.presets import preset
 
     _, view = train_view
     setup = view.setup

@@ -2,7 +2,8 @@ import dataclasses
 
 import pytest
 
-from core.config import DataConfig, RunConfig, fit_to_data, preset, reader_lacks_labels
+from core.config import DataConfig, RunConfig
+from core.presets import fit_to_data, preset, reader_lacks_labels
 
 
 def test_fit_to_data_turns_the_reader_off_only_where_faces_carry_no_labels():

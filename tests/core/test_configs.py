@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import EXTENDS, PRESETS, RunConfig, preset
+from core.config import EXTENDS, RunConfig
+from core.presets import PRESETS, preset
 
 ROOT = Path(__file__).resolve().parents[2]
 

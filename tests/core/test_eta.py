@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from core.config import preset
+from core.presets import preset
 from core.training.eta import EtaEstimator, estimate_remaining, stage_costs
 from core.training.schedule import position
 

@@ -116,7 +116,7 @@ def test_t2f_train_from_model_says_what_is_wrong_in_one_line(tiny_run, tmp_path,
 
 @pytest.mark.parametrize("depth, images_seen", [(4, 887_680), (2, 480), (0, 100)])
 def test_a_schedule_after_a_model_starts_in_its_stage_fully_grown_and_ends_later(depth, images_seen):
-    from core.config import preset
+    from core.presets import preset
     from core.training.schedule import position, schedule_after_model, schedule_misfits_model
 
     train = schedule_after_model(preset("bundled").train, depth, images_seen, 5_000)

@@ -60,7 +60,7 @@ def test_generator_fades_in_under_autocast_when_upsampling_stays_float32(monkeyp
     # branches differ in precision ("expected dtype float for `end`", seen on an H200). CPU autocast
     # keeps both bf16; upsampling in float32 here reproduces CUDA's case on any machine.
     import core.model.generator as generator_module
-    from core.config import preset
+    from core.presets import preset
     from core.model.generator import Generator
 
     monkeypatch.setattr(generator_module, "upsample2x", lambda x: upsample2x(x).float())
@@ -120,7 +120,7 @@ def _generator_and_penalty(config, latent, text_ids, lengths):
 
 def test_cpu_convolutions_run_channels_last_with_the_same_values_and_penalty_gradient(monkeypatch):
     import core.model.layers as layers
-    from core.config import preset
+    from core.presets import preset
 
     config = dataclasses.replace(preset("tiny").model, vocab_size=40)  # the preset's comes from a tokenizer
     latent = torch.randn(4, config.ca_dim + config.noise_dim)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import RunConfig, preset
+from core.config import RunConfig
+from core.presets import preset
 from core.model.model_card import (CARD_FILE, EVALUATION_FILE, read_card_text, render_model_card,
                                    write_export_card)
 from core.model.t2f import T2F, ModelInfo, read_model_card

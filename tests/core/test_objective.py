@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from core.config import DataConfig, fit_to_data, preset, without_attribute_reader
+from core.config import DataConfig
+from core.presets import fit_to_data, preset, without_attribute_reader
 from core.training.terms import GENERATOR_TERMS, READER_WEIGHTS, UNSAID_WEIGHTS, active_generator_terms, plot_series
 from core.training.trainer import Trainer
 from tests.conftest import make_toy_dataset, tiny_config

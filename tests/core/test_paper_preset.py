@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.config import RunConfig, preset
+from core.config import RunConfig
+from core.presets import preset
 from core.losses import discriminator_loss
 from core.model.discriminator import Discriminator
 from core.training.trainer import Trainer

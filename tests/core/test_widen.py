@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 import torch
 
-from core.config import preset
+from core.presets import preset
 from core.model.generator import Generator
 from core.model.t2f import T2F
 from core.model.widen import NEW_WEIGHT_SCALE, grown_state, grown_tensor, widening_problem

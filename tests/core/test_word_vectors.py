@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.config import preset
+from core.presets import preset
 from core.io import ModelFileError
 from core.model.t2f import T2F
 from core.text.encoder import text_encoder_for

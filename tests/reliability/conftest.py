@@ -87,7 +87,7 @@ def model_folder(tmp_path_factory) -> Path:
     """A tiny untrained 16×16 model folder (random weights; built in well under a second)."""
     import torch
 
-    from core.config import preset
+    from core.presets import preset
     from core.model.t2f import T2F
     from core.text.tokenizer import Tokenizer
 
