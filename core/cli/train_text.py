@@ -128,6 +128,7 @@ def _write_card(student, teacher, args: argparse.Namespace, steps: int) -> None:
               f"--layers {args.layers}` ({steps} steps) from {source or 'the bundled model'}: it gives free-style "
               f"descriptions the conditions the earlier encoder gave same-statement captions in its dialect; the "
               f"generator is the earlier model's, unchanged.\n")
-    if source is not None and read_card_text(source):
-        taught += "\nThe earlier model's card follows.\n\n" + read_card_text(source).replace("\n# ", "\n## ")
+    earlier = read_card_text(source) if source is not None else None
+    if earlier:
+        taught += "\nThe earlier model's card follows.\n\n" + earlier.replace("\n# ", "\n## ")
     atomic_write_text(card, card.read_text(encoding="utf-8") + taught)

@@ -102,6 +102,11 @@ def load_word_vectors(name: str) -> WordVectors:
     return WordVectors(name, table, tokenizer)
 
 
+def _folded(text: str) -> str:
+    """``text`` as the subword tokenizer reads it: lower case, runs of white space as one space."""
+    return " ".join(text.lower().split())
+
+
 class SubwordTokenizer:
     """The tokenizer of a word-vector table, with T2F's tokenizer interface (see
     :class:`core.text.tokenizer.Tokenizer`): case folded, every text starts with the start token,
@@ -127,12 +132,11 @@ class SubwordTokenizer:
         """Ids for one text: never empty, never longer than ``max_tokens``."""
         if self.is_empty(text):
             return [START_ID]
-        return self.vectors.tokenizer.encode(" ".join(text.lower().split())).ids[: self.max_tokens] or [START_ID]
+        return self.vectors.tokenizer.encode(_folded(text)).ids[: self.max_tokens] or [START_ID]
 
     def characters_read(self, text: str) -> int:
         """How many characters of ``text`` fit in ``max_tokens`` (all of them when it is short enough)."""
-        clean = " ".join(text.lower().split())
-        encoding = self.vectors.tokenizer.encode(clean)
+        encoding = self.vectors.tokenizer.encode(_folded(text))
         if len(encoding.ids) <= self.max_tokens:
             return len(text)
         return encoding.offsets[self.max_tokens - 1][1]
