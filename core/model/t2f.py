@@ -238,6 +238,7 @@ class T2F(nn.Module):
             "dataset": self.info.dataset,
             "parameters": self.parameter_count(),
             "vocabulary": self.tokenizer.vocab_size,
+            "word_vectors": self.config.word_vectors,
             "known_words": len(self.known_words) if self.known_words is not None else None,
             "device": str(self.device),
         }

@@ -52,9 +52,7 @@ def model_facts(description: dict[str, Any], name: str, path: Path | None) -> di
         "step": f"{description.get('step', 0):,}",
         "dataset": description.get("dataset") or "—",
         "parameters": format_count(int(description.get("parameters", 0))),
-        "vocabulary": f"{description.get('vocabulary', 0):,} pieces" + (
-            f", {description['known_words']:,} known words (others read through WordNet)"
-            if description.get("known_words") else ""),
+        "vocabulary": _vocabulary(description),
         "device": str(description.get("device", "—")),
     }
 
@@ -126,3 +124,14 @@ class ModelInfo(QWidget):
                 self.show_card()  # follows the model that replaced the one it showed
             else:
                 self.card_window.close()
+
+
+def _vocabulary(description: dict) -> str:
+    """How the model reads words: its pieces, and how it reads words its captions never used."""
+    vectors = description.get("word_vectors")
+    pieces = f"{description.get('vocabulary', 0):,} " + (f"subword pieces ({vectors} word vectors)" if vectors
+                                                          else "pieces")
+    if not description.get("known_words"):
+        return pieces
+    others = "others by their vectors, rare ones through WordNet" if vectors else "others read through WordNet"
+    return f"{pieces}, {description['known_words']:,} known words ({others})"
